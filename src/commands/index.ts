@@ -1,0 +1,5 @@
+import Rules from './rules.js';
+import Scan from './scan.js';
+
+// oclif's explicit strategy: the command table is this object, no directory scan at start-up.
+export const commands = { scan: Scan, rules: Rules };

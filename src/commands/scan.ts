@@ -1,0 +1,46 @@
+import { Args, Command, Flags } from '@oclif/core';
+import { parseRuleFlags } from '../config/load.js';
+import { prepare, scan } from '../engine/scan.js';
+import { render, wantsColor, type OutputFormat } from '../report/index.js';
+import { SEVERITIES, type Severity } from '../types.js';
+import { writeOutput } from './output.js';
+import { reportFlags } from './shared-flags.js';
+
+export default class Scan extends Command {
+  static override summary = 'Scan model files and folders for what loading them would execute.';
+  static override description =
+    'Opens each file the way its loader would (PyTorch zip and legacy checkpoints, TorchScript, raw pickles), never runs it, and reports findings. Folders are walked recursively; .git and node_modules are skipped; links out of a folder are reported, not followed.';
+  static override examples = ['<%= config.bin %> scan examples/', '<%= config.bin %> scan model.pt --format sarif --output modelvet.sarif', '<%= config.bin %> scan . --fail-on critical --rule pickle/prefer-safetensors=off'];
+  static override strict = false;
+  static override args = { paths: Args.string({ description: 'files or folders to scan (default: .)' }) };
+  static override flags = {
+    ...reportFlags,
+    hash: Flags.boolean({ description: "record each file's SHA-256 in the report (reads every byte)", default: false }),
+  };
+
+  async run(): Promise<void> {
+    const { argv, flags } = await this.parse(Scan);
+    const cwd = process.cwd();
+    const loadOptions = { cwd, configFile: flags.config, ruleOverrides: parseRuleFlags(flags.rule) };
+    const prepared = await prepare(loadOptions);
+    const progress = process.stderr.isTTY && !flags.quiet && flags.output === undefined ? process.stderr : undefined;
+    const report = await scan({
+      cwd,
+      prepared,
+      paths: argv as string[],
+      hash: flags.hash,
+      onProgress: progress ? (done, total, path) => progress.write(`\r\x1b[Kscanning ${done}/${total} ${path.slice(-60)}`) : undefined,
+    });
+    if (progress) progress.write('\r\x1b[K');
+
+    const failOn = flags['fail-on'] as Severity | 'none';
+    const threshold = failOn === 'none' ? -1 : SEVERITIES.indexOf(failOn);
+    const failing = report.findings.some((f) => SEVERITIES.indexOf(f.severity) <= threshold);
+    const format = flags.format as OutputFormat;
+    const shown = flags.quiet && format === 'text' ? { ...report, findings: report.findings.filter((f) => SEVERITIES.indexOf(f.severity) <= threshold) } : report;
+    const text = render(shown, { format, rules: prepared.registry.all(), cwd, color: flags.output === undefined && wantsColor(process.stdout), verbose: flags.verbose });
+    if (flags.output) writeOutput(flags.output, text, cwd);
+    else if (!(flags.quiet && format === 'text' && !failing)) process.stdout.write(text);
+    process.exitCode = failing ? 1 : 0;
+  }
+}

@@ -1,0 +1,130 @@
+import type { Artifact, Finding, Report, ReportArtifact, ReportError, Severity } from '../types.js';
+import { SEVERITIES } from '../types.js';
+import { loadConfig, type LoadConfigOptions } from '../config/load.js';
+import type { ResolvedConfig } from '../config/types.js';
+import { RuleRegistry, loadPlugins } from '../rules/registry.js';
+import { collectTargets, type LocalTarget } from '../sources/local.js';
+import { fileReader } from '../sources/readers.js';
+import { sha256Of } from '../sources/hash.js';
+import { UsageError } from '../util/errors.js';
+import { VERSION } from '../util/version.js';
+import { analyseReader, DEFAULT_ANALYSE_OPTIONS } from './analyse.js';
+import { runRules } from './run-rules.js';
+import { applySuppressions } from './suppress.js';
+
+export interface ScanOptions extends LoadConfigOptions {
+  /** Files and folders; default the working directory. */
+  paths?: string[];
+  /** Configuration and rules already loaded by the caller (skips discovery and plug-in loading). */
+  prepared?: Prepared;
+  /** Hash every file (SHA-256). Off by default: a scan's cost should not grow with tensor bytes. */
+  hash?: boolean;
+  /** Called as each file finishes, for progress display. */
+  onProgress?: (done: number, total: number, path: string) => void;
+  /** YYYY-MM-DD used to expire suppressions; defaults to today (UTC). */
+  today?: string;
+}
+
+/** Source events the walker met become artifacts with anomalies, so rules (not the walker) judge them. */
+function sourceArtifact(target: Exclude<LocalTarget, { kind: 'file' }>): Artifact {
+  const base = { path: target.displayPath, format: 'unknown' as const, size: 0, children: [] };
+  switch (target.kind) {
+    case 'symlink-escape':
+      return { ...base, anomalies: [{ code: 'source/symlink-escape', message: `link leads outside ${target.root} to ${target.linkTarget}`, detail: { target: target.linkTarget, root: target.root } }] };
+    case 'broken-symlink':
+      return { ...base, anomalies: [{ code: 'source/broken-symlink', message: `link target ${target.linkTarget} does not exist`, detail: { target: target.linkTarget } }] };
+    case 'special-file':
+      return { ...base, anomalies: [{ code: 'source/special-file', message: `${target.fileType} was not read`, detail: { fileType: target.fileType } }] };
+  }
+}
+
+function emptySummary(): Report['summary'] {
+  return { critical: 0, high: 0, medium: 0, low: 0, info: 0, files: 0 };
+}
+
+const rank = (s: Severity): number => SEVERITIES.indexOf(s);
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort((a, b) => a.path.localeCompare(b.path) || rank(a.severity) - rank(b.severity) || a.ruleId.localeCompare(b.ruleId) || (a.location?.offset ?? 0) - (b.location?.offset ?? 0));
+}
+
+export interface Prepared {
+  config: ResolvedConfig;
+  registry: RuleRegistry;
+}
+
+/** Loads config and rules (built-in and plug-ins) the way every command does. */
+export async function prepare(options: LoadConfigOptions): Promise<Prepared> {
+  const config = loadConfig(options);
+  const registry = new RuleRegistry();
+  await loadPlugins(registry, config.plugins, config.baseDir);
+  for (const id of Object.keys(config.rules)) {
+    if (!registry.get(id)) throw new UsageError(`unknown rule '${id}' in ${config.file ?? '--rule'} (see: modelvet rules)`);
+  }
+  return { config, registry };
+}
+
+/** Scans local files and folders and returns the report (the library entry point behind `modelvet scan`). */
+export async function scan(options: ScanOptions = {}): Promise<Report> {
+  const cwd = options.cwd ?? process.cwd();
+  const { config, registry } = options.prepared ?? (await prepare(options));
+  const targets = await collectTargets(options.paths?.length ? options.paths : ['.'], { cwd, ignore: config.ignore, ignoreBase: config.baseDir });
+  const rules = registry.all();
+  const settings = { allowedGlobals: config.allowGlobals, trustedPublishers: config.trustedPublishers };
+  const artifacts: ReportArtifact[] = [];
+  const errors: ReportError[] = [];
+  let findings: Finding[] = [];
+
+  let done = 0;
+  for (const target of targets) {
+    let root: Artifact;
+    if (target.kind !== 'file') root = sourceArtifact(target);
+    else {
+      try {
+        const reader = await fileReader(target.absPath);
+        try {
+          root = await analyseReader(reader, target.displayPath, 0, DEFAULT_ANALYSE_OPTIONS);
+          if (options.hash) root.sha256 = await sha256Of(reader);
+        } finally {
+          await reader.close();
+        }
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        // Unreadable means unchecked: fail closed with a finding, and say why in errors.
+        root = { path: target.displayPath, format: 'unknown', size: 0, children: [], anomalies: [{ code: 'source/unreadable', message: `could not be read: ${code ?? (err as Error).message}` }] };
+        errors.push({ path: target.displayPath, message: code ?? (err as Error).message });
+      }
+      artifacts.push({ path: root.path, format: root.format, size: root.size, ...(root.sha256 ? { sha256: root.sha256 } : {}) });
+    }
+    findings.push(...runRules(root, { rules, ruleSettings: config.rules, settings }));
+    options.onProgress?.(++done, targets.length, target.displayPath);
+  }
+
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  const { kept, suppressed, expired } = applySuppressions(findings, config.suppressions, today);
+  findings = kept;
+  const expiredSetting = config.rules['config/suppression-expired'];
+  for (const s of expired) {
+    if (expiredSetting === 'off') break;
+    findings.push({
+      ruleId: 'config/suppression-expired',
+      severity: expiredSetting ?? registry.get('config/suppression-expired')!.meta.severity,
+      path: config.file ?? 'modelvet config',
+      message: `suppression of ${s.rule}${s.path ? ` for ${s.path}` : ''} expired on ${s.until} and no longer applies ("${s.reason}")`,
+      evidence: { ...s },
+      fix: 'Re-check the findings it covered, then remove the suppression or renew its date.',
+    });
+  }
+
+  const summary = emptySummary();
+  summary.files = artifacts.length;
+  for (const f of findings) summary[f.severity]++;
+  return {
+    tool: { name: 'modelvet', version: VERSION },
+    artifacts,
+    findings: sortFindings(findings),
+    summary,
+    errors,
+    ...(suppressed.length ? { suppressed } : {}),
+  };
+}

@@ -1,0 +1,46 @@
+import type { Rule } from './types.js';
+import ruleError from './engine/rule-error.js';
+import suppressionExpired from './engine/suppression-expired.js';
+import unrecognized from './format/unrecognized.js';
+import dangerousGlobal from './pickle/dangerous-global.js';
+import globalMutation from './pickle/global-mutation.js';
+import pickleMalformed from './pickle/malformed.js';
+import nestedPayload from './pickle/nested-payload.js';
+import preferSafetensors from './pickle/prefer-safetensors.js';
+import resourceLimit from './pickle/resource-limit.js';
+import unknownGlobal from './pickle/unknown-global.js';
+import unresolvedCallable from './pickle/unresolved-callable.js';
+import brokenSymlink from './source/broken-symlink.js';
+import specialFile from './source/special-file.js';
+import symlinkEscape from './source/symlink-escape.js';
+import unreadable from './source/unreadable.js';
+import legacyMagicMismatch from './torch/legacy-magic-mismatch.js';
+import torchscriptCode from './torch/torchscript-code.js';
+import unexpectedLayout from './torch/unexpected-layout.js';
+import unexpectedPickleMember from './torch/unexpected-pickle-member.js';
+import loaderDivergence from './zip/loader-divergence.js';
+import zipMalformed from './zip/malformed.js';
+
+export const BUILTIN_RULES: readonly Rule[] = [
+  dangerousGlobal,
+  unknownGlobal,
+  unresolvedCallable,
+  nestedPayload,
+  globalMutation,
+  pickleMalformed,
+  resourceLimit,
+  preferSafetensors,
+  loaderDivergence,
+  zipMalformed,
+  unexpectedPickleMember,
+  unexpectedLayout,
+  torchscriptCode,
+  legacyMagicMismatch,
+  symlinkEscape,
+  brokenSymlink,
+  specialFile,
+  unreadable,
+  unrecognized,
+  ruleError,
+  suppressionExpired,
+];

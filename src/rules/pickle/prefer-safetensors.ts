@@ -1,0 +1,23 @@
+import type { Rule } from '../types.js';
+
+const rule: Rule = {
+  meta: {
+    id: 'pickle/prefer-safetensors',
+    description: 'The weights are stored in a pickle-based format; safetensors holds the same tensors without code.',
+    severity: 'low',
+    category: 'pickle',
+    appliesTo: ['pickle', 'pytorch-zip', 'pytorch-legacy', 'pytorch-legacy-tar'],
+    docs: {
+      description:
+        'Every pickle-based checkpoint is one allowlist gap away from code execution. safetensors stores only tensors and a JSON header, so loading it cannot run code.',
+      example: 'pytorch_model.bin next to no model.safetensors',
+      fix: "Convert once in a sandbox (safetensors.torch.save_file(torch.load(p, weights_only=True), 'model.safetensors')) and ship that.",
+      url: 'https://huggingface.co/docs/safetensors',
+    },
+  },
+  *check({ artifact, ancestors }) {
+    if (ancestors.length > 0) return;
+    yield { message: `weights stored as ${artifact.format}; prefer safetensors, which cannot run code when loaded` };
+  },
+};
+export default rule;

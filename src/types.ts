@@ -1,0 +1,109 @@
+/**
+ * The data model every stage shares: byte readers (sources), artifacts (parsers),
+ * findings (rules) and the report (reporters). See DESIGN.md "Contracts".
+ */
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Random access to bytes. A source hands these out; nothing reads a whole file into memory. */
+export interface ByteReader {
+  /** Total length in bytes. */
+  readonly size: number;
+  /**
+   * Reads up to `length` bytes at `offset`. Returns fewer bytes only at the end of the data,
+   * an empty array at or past the end. Never throws for an in-range request on a healthy source.
+   */
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+export interface Location {
+  offset?: number;
+  line?: number;
+  column?: number;
+}
+
+export interface Finding {
+  /** `category/name`, stable and documented. */
+  ruleId: string;
+  severity: Severity;
+  /** Artifact path; `!` separates an archive from its member, nestable. */
+  path: string;
+  /** One sentence a person can act on. */
+  message: string;
+  location?: Location;
+  evidence?: Record<string, unknown>;
+  fix?: string;
+}
+
+/**
+ * Something a parser met that a faithful loader or a generic reader would treat differently,
+ * or that stopped faithful analysis. Parsers record anomalies; rules decide severities.
+ */
+export interface Anomaly {
+  /** A stable code per parser family, e.g. `pickle/truncated`, `zip/duplicate-name`. */
+  code: string;
+  message: string;
+  offset?: number;
+  detail?: Record<string, unknown>;
+}
+
+/** Formats recognised by content. Later issues extend this union. */
+export type FormatId =
+  | 'pickle'
+  | 'pytorch-zip'
+  | 'pytorch-legacy'
+  | 'pytorch-legacy-tar'
+  | 'torchscript'
+  | 'zip'
+  | 'unknown';
+
+export interface ArtifactBase {
+  /** Display path, relative to the scan root where there is one; `!` for members. */
+  path: string;
+  format: FormatId;
+  size: number;
+  sha256?: string;
+  anomalies: Anomaly[];
+  /** Artifacts found inside this one (archive members, nested pickles). */
+  children: Artifact[];
+}
+
+export interface UnknownArtifact extends ArtifactBase {
+  format: 'unknown';
+}
+
+// The format-specific artifacts are declared by their parser families and joined here.
+import type { PickleArtifact } from './parsers/pickle/types.js';
+import type { ZipArtifact } from './parsers/zip/types.js';
+import type { TorchZipArtifact, TorchLegacyArtifact, TorchLegacyTarArtifact } from './parsers/torch/types.js';
+
+export type Artifact =
+  | UnknownArtifact
+  | PickleArtifact
+  | TorchZipArtifact
+  | TorchLegacyArtifact
+  | TorchLegacyTarArtifact
+  | ZipArtifact;
+
+export interface ReportArtifact {
+  path: string;
+  format: FormatId;
+  size: number;
+  sha256?: string;
+}
+
+export interface ReportError {
+  path?: string;
+  message: string;
+}
+
+export interface Report {
+  tool: { name: 'modelvet'; version: string };
+  artifacts: ReportArtifact[];
+  findings: Finding[];
+  summary: Record<Severity, number> & { files: number };
+  errors: ReportError[];
+  /** Suppressions that matched, and ones that have expired (they no longer apply). */
+  suppressed?: Array<{ finding: Finding; reason: string; until?: string }>;
+}
