@@ -97,7 +97,7 @@ async function analyseTar(reader: ByteReader, path: string, head: Uint8Array, op
   const tar = await parseTorchLegacyTar(reader, path);
   const fallsBack = tar?.artifact.anomalies.some((a) => a.code === 'torch/legacy-fallback');
   // When tarfile gives up, torch.load re-reads the whole file as stacked pickles: follow it there.
-  if ((!tar || fallsBack) && sniffPickle(head).isPickle) {
+  if ((!tar || fallsBack) && sniffPickle(head, reader.size).isPickle) {
     const artifact = await analysePickleFile(reader, path, options);
     artifact.anomalies.push(...(tar?.artifact.anomalies ?? []));
     return artifact;
@@ -140,7 +140,7 @@ export async function analyseReader(reader: ByteReader, path: string, depth = 0,
     return { path, format: 'unknown', size: reader.size, anomalies: [{ code: 'archive/depth-limit', message, detail: { depth } }], children: [] };
   }
   const head = await reader.read(0, HEAD_BYTES);
-  switch (detect(head)) {
+  switch (detect(head, reader.size)) {
     case 'zip':
       return analyseZip(reader, path, depth, options);
     case 'tar':

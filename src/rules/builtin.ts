@@ -8,6 +8,7 @@ import pickleMalformed from './pickle/malformed.js';
 import nestedPayload from './pickle/nested-payload.js';
 import preferSafetensors from './pickle/prefer-safetensors.js';
 import resourceLimit from './pickle/resource-limit.js';
+import unexpectedPersistentId from './pickle/unexpected-persistent-id.js';
 import unknownGlobal from './pickle/unknown-global.js';
 import unresolvedCallable from './pickle/unresolved-callable.js';
 import brokenSymlink from './source/broken-symlink.js';
@@ -26,6 +27,7 @@ export const BUILTIN_RULES: readonly Rule[] = [
   unknownGlobal,
   unresolvedCallable,
   nestedPayload,
+  unexpectedPersistentId,
   globalMutation,
   pickleMalformed,
   resourceLimit,

@@ -52,12 +52,23 @@ tester.run('zip/malformed', zipMalformed, {
 });
 
 tester.run('torch/unexpected-pickle-member', unexpectedPickleMember, {
-  valid: [{ name: 'data.pkl only', artifact: torchZip([], [pickleArtifact('m.pt!archive/data.pkl')]) }],
+  valid: [
+    { name: 'data.pkl only', artifact: torchZip([], [pickleArtifact('m.pt!archive/data.pkl')]) },
+    {
+      name: "TorchScript's own pickles",
+      artifact: torchZip([], ['data.pkl', 'constants.pkl', 'traced_inputs.pkl', 'code/__torch__/m.py.debug_pkl'].map((m) => pickleArtifact(`m.pt!archive/${m}`)), 'torchscript'),
+    },
+  ],
   invalid: [
+    {
+      name: 'constants.pkl in a plain checkpoint is not read by torch.load',
+      artifact: torchZip([], [pickleArtifact('m.pt!archive/constants.pkl')]),
+      findings: [{ severity: 'high', path: 'm.pt!archive/constants.pkl' }],
+    },
     {
       name: 'payload.txt that is a pickle',
       artifact: torchZip([], [pickleArtifact('m.pt!archive/data.pkl'), pickleArtifact('m.pt!archive/payload.txt')]),
-      findings: [{ severity: 'high', path: 'm.pt!archive/payload.txt', message: /archive\/payload\.txt is a pickle/ }],
+      findings: [{ severity: 'high', path: 'm.pt!archive/payload.txt', message: /archive\/payload\.txt is a pickle, but the loader never/ }],
     },
     {
       name: 'data.pkl outside the archive folder',
@@ -73,7 +84,7 @@ tester.run('torch/torchscript-code', torchscriptCode, {
     {
       name: 'scripted module',
       artifact: torchZip([], [], 'torchscript', ['archive/code/__torch__/model.py', 'archive/code/__torch__/model.py.debug_pkl']),
-      findings: [{ severity: 'medium', message: 'TorchScript archive carries 2 code files that torch.jit.load compiles and runs' }],
+      findings: [{ severity: 'low', message: 'TorchScript archive carries 2 code files that torch.jit.load compiles and runs' }],
     },
   ],
 });

@@ -7,6 +7,7 @@ import malformed from '../../src/rules/pickle/malformed.js';
 import resourceLimit from '../../src/rules/pickle/resource-limit.js';
 import globalMutation from '../../src/rules/pickle/global-mutation.js';
 import preferSafetensors from '../../src/rules/pickle/prefer-safetensors.js';
+import unexpectedPersistentId from '../../src/rules/pickle/unexpected-persistent-id.js';
 import { call, imp, pickleArtifact } from '../helpers/artifacts.js';
 
 const tester = new RuleTester();
@@ -134,4 +135,32 @@ tester.run('pickle/global-mutation', globalMutation, {
 tester.run('pickle/prefer-safetensors', preferSafetensors, {
   valid: [{ name: 'a nested pickle is not a weights file', artifact: { ...pickleArtifact('outer.pkl'), format: 'unknown', children: [pickleArtifact('outer.pkl!inner')] } as never }],
   invalid: [{ name: 'a top-level pickle', artifact: pickleArtifact('model.pkl'), findings: [{ severity: 'low', message: /prefer safetensors/ }] }],
+});
+
+const persid = (persistentType: string | undefined, via: 'PERSID' | 'BINPERSID' = 'BINPERSID') => ({
+  via,
+  offset: 40,
+  target: { kind: 'unresolved' as const, reason: 'persistent_load is loader-defined' },
+  ...(persistentType !== undefined ? { persistentType } : {}),
+});
+
+tester.run('pickle/unexpected-persistent-id', unexpectedPersistentId, {
+  valid: [
+    {
+      name: "torch ('storage', …) ids inside a checkpoint",
+      artifact: {
+        path: 'm.pt',
+        format: 'pytorch-zip',
+        size: 10,
+        anomalies: [],
+        torch: { archiveName: 'archive', records: [], codeFiles: [], pickleMembers: [] },
+        children: [pickleArtifact('m.pt!archive/data.pkl', { calls: [persid('storage')] })],
+      } as never,
+    },
+  ],
+  invalid: [
+    { name: 'a storage id in a plain pickle', artifact: pickleArtifact('p.pkl', { calls: [persid('storage')] }), findings: [{ severity: 'high', message: /outside a torch checkpoint/ }] },
+    { name: 'a foreign tuple id', artifact: pickleArtifact('p.pkl', { calls: [persid('modelvet')] }), findings: [{ message: /persistent id type 'modelvet'/ }] },
+    { name: 'a computed id', artifact: pickleArtifact('p.pkl', { calls: [persid(undefined, 'PERSID')] }), findings: [{ message: /a computed persistent id to persistent_load \(PERSID\)/ }] },
+  ],
 });

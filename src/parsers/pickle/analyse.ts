@@ -2,6 +2,7 @@ import { bufferReader, sliceReader } from '../../sources/readers.js';
 import type { ByteReader } from '../../types.js';
 import { resolveBudgets } from './budgets.js';
 import { EngineContext } from './context.js';
+import type { InlineDataHook } from './inline.js';
 import { resolveNestedBytes } from './nested-bytes.js';
 import { Recorder } from './record.js';
 import { resync } from './resync.js';
@@ -19,6 +20,8 @@ export interface AnalysePickleOptions {
   stopAfterStreams?: number;
   /** Depth of this analysis among nested pickles (internal). */
   nestingDepth?: number;
+  /** Lets a format parser (joblib) step over data its loader reads from inside the stream. */
+  inlineData?: InlineDataHook;
 }
 
 /** Bytes of a nested payload looked at to decide whether a container loader would read it as a pickle. */
@@ -30,7 +33,7 @@ const NESTED_SNIFF_BYTES = 4096;
  * input; only errors of the reader itself propagate.
  */
 export async function analysePickle(reader: ByteReader, options: AnalysePickleOptions = {}): Promise<PickleAnalysis> {
-  const ctx = new EngineContext(resolveBudgets(options.budgets));
+  const ctx = new EngineContext(resolveBudgets(options.budgets), options.inlineData);
   return analyseWith(reader, ctx, Math.max(0, options.start ?? 0), options.nestingDepth ?? 0, options.stopAfterStreams);
 }
 

@@ -1,3 +1,4 @@
+import type { InlineDataHook } from './inline.js';
 import type { PickleBudgets } from './types.js';
 
 /**
@@ -9,5 +10,12 @@ export class EngineContext {
   opcodes = 0;
   readonly extRegistry = new Map<number, { module: string; name: string }>();
 
-  constructor(readonly budgets: PickleBudgets) {}
+  readonly inlineClasses: ReadonlySet<string>;
+
+  constructor(
+    readonly budgets: PickleBudgets,
+    readonly inline?: InlineDataHook,
+  ) {
+    this.inlineClasses = new Set(inline?.classes ?? []);
+  }
 }

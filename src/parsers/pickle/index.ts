@@ -6,4 +6,5 @@ export { analysePickle, type AnalysePickleOptions } from './analyse.js';
 export { sniffPickle } from './sniff.js';
 export { PICKLE_ANOMALY_CODES } from './anomalies.js';
 export { DEFAULT_PICKLE_BUDGETS } from './budgets.js';
+export type { InlineDataHook, InlineDataRequest, InlineDataAnswer, PlainValue } from './inline.js';
 export type * from './types.js';

@@ -106,8 +106,13 @@ export class Recorder {
     this.candidates.splice(m.candidates);
   }
 
+  /** Whether anything was named since `m`: a persistent id alone is not (a "PK" of a zip parses as PERSID). */
   foundSince(m: RecorderMark): boolean {
-    return this.imports.length > m.imports || this.calls.length > m.calls || this.unresolved.length > m.unresolved;
+    return (
+      this.imports.length > m.imports ||
+      this.unresolved.length > m.unresolved ||
+      this.calls.slice(m.calls).some((c) => c.via !== 'PERSID' && c.via !== 'BINPERSID')
+    );
   }
 }
 

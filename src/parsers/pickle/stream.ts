@@ -1,6 +1,7 @@
 import type { EngineContext } from './context.js';
 import { ArgDecoder, DATA_CAP, LINE_CAP, LONG_LINE, NEED_MORE } from './decode.js';
 import { FrameTracker, type FrameJump } from './frames.js';
+import { toPlain } from './inline.js';
 import { OPCODES } from './opcodes.js';
 import type { Recorder } from './record.js';
 import { Machine, StreamBreak, type MachineState } from './vm.js';
@@ -10,7 +11,7 @@ const FRAME = 0x95;
 /** Frame-buffered readings forked from one stream; each is a full second pass at worst. */
 export const MAX_FORKS = 8;
 
-export type StepResult = 'stop' | 'need' | 'long-line' | 'jump' | 'break';
+export type StepResult = 'stop' | 'need' | 'long-line' | 'jump' | 'inline' | 'break';
 
 /** Why a stream ended without STOP. */
 export interface StreamFailure {
@@ -143,6 +144,7 @@ export class StreamRunner {
         this.frames.atStop(next);
         return 'stop';
       }
+      if (vm.pendingInline) return 'inline';
     }
   }
 
@@ -162,10 +164,38 @@ export class StreamRunner {
       } else if (r === 'long-line') {
         const at = this.dec.longLineAt;
         this.dec.longLines.set(at, await findNewline(this.win, at));
+      } else if (r === 'inline') {
+        if (!(await this.skipInline())) return false;
       } else if (!(await this.takeJump())) {
         return false;
       }
     }
+  }
+
+  /** Asks the inline-data hook what follows a watched BUILD and steps over it; false when it ends the stream. */
+  private async skipInline(): Promise<boolean> {
+    const pending = this.vm.pendingInline!;
+    this.vm.pendingInline = undefined;
+    const at = this.pos;
+    const answer = await this.ctx.inline!.measure({ module: pending.module, name: pending.name, state: toPlain(pending.state), offset: at });
+    if (answer === undefined) return true;
+    if ('skip' in answer) {
+      const skip = Math.max(0, Math.floor(answer.skip));
+      if (at + skip > this.win.size) {
+        this.fail('pickle/truncated', `${skip} bytes of inline data after the BUILD of ${pending.module}.${pending.name} at offset ${at} run past the end of the data`, at);
+        return false;
+      }
+      this.pos = at + skip;
+      return true;
+    }
+    // A whole pickle inline (joblib object arrays): its own machine, the same record.
+    const inner = new StreamRunner(this.ctx, this.rec, this.win, at);
+    if (!(await inner.run())) {
+      this.failure = inner.failure;
+      return false;
+    }
+    this.pos = inner.pos;
+    return true;
   }
 
   /** Follows a frame-buffered jump; false when it ends the stream. */

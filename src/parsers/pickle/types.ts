@@ -47,6 +47,8 @@ export interface PickleCall {
   discarded?: boolean;
   /** Short, bounded rendering of the arguments for evidence, e.g. `('ls -la',)`. */
   argsPreview?: string;
+  /** PERSID/BINPERSID: the id's type name as the loader reads it (torch: 'storage'; legacy torch also 'module'). */
+  persistentType?: string;
 }
 
 /** Bytes a call hands to another deserializer (`pickle.loads`, `torch.load`, `marshal.loads`, …). */

@@ -87,6 +87,10 @@ export class Machine {
   result: Value | undefined;
   /** For the sniffer: whether a callable was named with identifier-like names. */
   namedCallable = false;
+  /** For the sniffer: a PUT that is not the next fresh memo index (picklers number them 0, 1, 2, …). */
+  memoDisorder = false;
+  /** A BUILD on a class the inline-data hook watches: the runner asks the hook before reading on. */
+  pendingInline: { module: string; name: string; state: Value } | undefined;
 
   private readonly strict: boolean;
   private readonly dedupe: boolean;
@@ -200,9 +204,17 @@ export class Machine {
     if (via === 'PERSID' || via === 'BINPERSID') target = { kind: 'unresolved', reason: PERSID_REASON };
     else if (callee.k === 'global') target = { kind: 'global', module: callee.module, name: callee.name };
     else target = this.unresolvedTarget(via, offset, `${via} calls ${describe(callee)}`);
+    // A frame fork re-reading a call the linear reading recorded adds nothing new.
+    const repeat = this.dedupe && this.rec.seenCall(via, offset);
     const record: PickleCall = { via, offset, target, argsPreview: renderArgs(args, argsTotal) };
-    const index = this.dedupe && this.rec.seenCall(via, offset) ? -1 : this.rec.addCall(record);
-    if (target.kind === 'global') this.afterCall(target.module, target.name, args, offset);
+    if (via === 'PERSID' || via === 'BINPERSID') {
+      // torch's persistent_load dispatches on pid[0]; a protocol-0 PERSID id is a bare string.
+      const pid = args[0];
+      const first = pid?.k === 'tuple' ? pid.items[0] : pid;
+      if (first?.k === 'str' && first.v !== null) record.persistentType = first.v;
+    }
+    const index = repeat ? -1 : this.rec.addCall(record);
+    if (target.kind === 'global' && !repeat) this.afterCall(target.module, target.name, args, offset);
     return { k: 'call', via, callee, args, offset, index, used: false };
   }
 
@@ -466,6 +478,7 @@ export class Machine {
             return false;
           }
         } else key = d.num;
+        if (key !== this.memo.size) this.memoDisorder = true;
         this.memo.set(key, this.top());
         if (this.memo.size > this.ctx.budgets.maxMemo) {
           throw new StreamBreak('pickle/budget-exceeded', `more than ${this.ctx.budgets.maxMemo} memo entries`, true, { budget: 'maxMemo' });
@@ -526,7 +539,8 @@ export class Machine {
           this.push(this.named(reg.module, reg.name, via, offset, code));
         } else {
           const reason = `${via} extension code ${code} is not registered by this pickle (copyreg's registry is empty by default; the unpickler raises unless the loading process registered it)`;
-          if (this.strict) throw new StreamBreak('pickle/bad-argument', reason);
+          // A callable from the loading process's registry: for the sniffer as good as a name.
+          this.namedCallable = true;
           this.rec.addUnresolved({ via, offset, reason });
           this.push({ k: 'unknown', why: `the unregistered extension code ${code}` });
         }
@@ -608,7 +622,11 @@ export class Machine {
         this.require(1, 'BINPERSID');
         const pid = this.pop();
         this.consume(pid);
-        this.push(this.call('BINPERSID', { k: 'unknown', why: 'persistent_load' }, [pid], offset));
+        const result = this.call('BINPERSID', { k: 'unknown', why: 'persistent_load' }, [pid], offset);
+        // torch's legacy persistent_load returns pid[1] for ('module', obj, …) ids: whatever
+        // global the pickle put there comes back as a callable.
+        const module = pid.k === 'tuple' && pid.items[0]?.k === 'str' && pid.items[0].v === 'module' ? pid.items[1] : undefined;
+        this.push(module?.k === 'global' ? module : result);
         return false;
       }
 
@@ -671,5 +689,8 @@ export class Machine {
       target = this.unresolvedTarget('BUILD', offset, `BUILD on ${describe(inst)}`);
     }
     if (!(this.dedupe && this.rec.seenCall('BUILD', offset))) this.rec.addCall({ via: 'BUILD', offset, target, argsPreview: renderArgs([state]) });
+    if (cls && inst.k !== 'global' && !this.strict && this.ctx.inlineClasses.has(`${cls.module}.${cls.name}`)) {
+      this.pendingInline = { module: cls.module, name: cls.name, state };
+    }
   }
 }

@@ -29,7 +29,8 @@ type TorchZipCode = keyof typeof TORCH_ZIP_ANOMALY_CODES;
 
 /** Records torch.save and TorchScript write beside pickles, code and storages. */
 const KNOWN_RECORDS = new Set(['version', 'byteorder', '.format_version', '.storage_alignment', 'model.json']);
-const STORAGE_FOLDERS = ['data/', 'constants/', 'tensors/'];
+// traced_inputs/ holds the example inputs torch.jit.trace records (torch ≥ 2.1).
+const STORAGE_FOLDERS = ['data/', 'constants/', 'tensors/', 'traced_inputs/'];
 const CRC_MEMBER_LIMIT = 64 * 1024 * 1024;
 const CRC_TOTAL_LIMIT = 256 * 1024 * 1024;
 
@@ -157,7 +158,7 @@ function findArchiveName(entries: readonly ZipEntry[], anomalies: Anomaly[]): st
 
 function classify(rel: string): { role: TorchZipRole; problem?: 'storage-name' | 'unexpected' } {
   if (rel.endsWith('.pkl') || rel.endsWith('.debug_pkl')) {
-    const known = rel === 'data.pkl' || rel === 'constants.pkl' || rel === 'bytecode.pkl' || rel.startsWith('code/');
+    const known = rel === 'data.pkl' || rel === 'constants.pkl' || rel === 'bytecode.pkl' || rel === 'traced_inputs.pkl' || rel.startsWith('code/');
     return known ? { role: 'pickle' } : { role: 'pickle', problem: 'unexpected' };
   }
   if (rel.startsWith('code/')) return { role: 'code' };

@@ -4,7 +4,7 @@ const rule: Rule = {
   meta: {
     id: 'torch/torchscript-code',
     description: 'A TorchScript archive carries code that torch.jit.load compiles and runs.',
-    severity: 'medium',
+    severity: 'low',
     category: 'torch',
     appliesTo: ['torchscript'],
     docs: {

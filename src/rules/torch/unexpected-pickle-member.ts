@@ -1,12 +1,16 @@
 import type { Rule } from '../types.js';
 
-/** The records PyTorch's loaders unpickle (torch.load: data.pkl; torch.jit.load: constants.pkl and data.pkl too). */
-const LOADER_PICKLES = new Set(['data.pkl', 'constants.pkl']);
+/** Pickles the loader itself reads, relative to the archive folder: torch.load reads data.pkl; torch.jit.load also reads TorchScript's own records. */
+function isLoaderPickle(format: 'pytorch-zip' | 'torchscript', rel: string): boolean {
+  if (rel === 'data.pkl') return true;
+  if (format !== 'torchscript') return false;
+  return ['constants.pkl', 'bytecode.pkl', 'traced_inputs.pkl'].includes(rel) || (rel.startsWith('code/') && rel.endsWith('.debug_pkl'));
+}
 
 const rule: Rule = {
   meta: {
     id: 'torch/unexpected-pickle-member',
-    description: 'A checkpoint member other than data.pkl/constants.pkl holds a pickle.',
+    description: 'A checkpoint member the loader does not unpickle holds a pickle.',
     severity: 'high',
     category: 'torch',
     appliesTo: ['pytorch-zip', 'torchscript'],
@@ -23,10 +27,9 @@ const rule: Rule = {
     for (const child of artifact.children) {
       if (!('pickle' in child) || !child.path.startsWith(prefix)) continue;
       const member = child.path.slice(prefix.length);
-      const base = member.slice(member.lastIndexOf('/') + 1);
-      const underArchive = member === `${artifact.torch.archiveName}/${base}`;
-      if (underArchive && LOADER_PICKLES.has(base)) continue;
-      yield { message: `member ${member} is a pickle although the loader only unpickles data.pkl and constants.pkl`, path: child.path, evidence: { member } };
+      const archive = `${artifact.torch.archiveName}/`;
+      if (member.startsWith(archive) && isLoaderPickle(artifact.format, member.slice(archive.length))) continue;
+      yield { message: `member ${member} is a pickle, but the loader never unpickles a member of that name`, path: child.path, evidence: { member } };
     }
   },
 };
