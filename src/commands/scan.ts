@@ -21,7 +21,7 @@ export default class Scan extends Command {
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Scan);
     const cwd = process.cwd();
-    const loadOptions = { cwd, configFile: flags.config, ruleOverrides: parseRuleFlags(flags.rule) };
+    const loadOptions = { cwd, configFile: flags.config, ruleOverrides: parseRuleFlags(flags.rule ?? []) };
     const prepared = await prepare(loadOptions);
     const progress = process.stderr.isTTY && !flags.quiet && flags.output === undefined ? process.stderr : undefined;
     const report = await scan({

@@ -11,7 +11,7 @@ export const reportFlags = {
     default: 'high',
   }),
   config: Flags.string({ char: 'c', description: 'use this config file (no discovery)' }),
-  rule: Flags.string({ description: 'set a rule\'s severity or turn it off: ID=SEVERITY|off (repeatable)', multiple: true, default: [] }),
+  rule: Flags.string({ description: 'set a rule\'s severity or turn it off: ID=SEVERITY|off (repeatable)', multiple: true }),
   quiet: Flags.boolean({ char: 'q', description: 'text output: only findings at or above --fail-on, no progress', default: false }),
   verbose: Flags.boolean({ description: 'text output: also show info findings', default: false }),
   debug: Flags.boolean({ description: 'print stack traces of internal errors', default: false }),

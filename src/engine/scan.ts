@@ -38,6 +38,18 @@ function sourceArtifact(target: Exclude<LocalTarget, { kind: 'file' }>): Artifac
   }
 }
 
+/**
+ * A file that could not be read, or that a parser failed on, is unchecked: it becomes an
+ * artifact with an anomaly (a high finding, fail closed) and an entry in the report's errors.
+ */
+function failedArtifact(path: string, err: unknown): Artifact {
+  const code = (err as NodeJS.ErrnoException).code;
+  const anomaly = code
+    ? { code: 'source/unreadable', message: `could not be read: ${code}` }
+    : { code: 'engine/parser-error', message: `the parser failed, so the file was not analysed: ${(err as Error).message ?? String(err)}` };
+  return { path, format: 'unknown', size: 0, children: [], anomalies: [anomaly] };
+}
+
 function emptySummary(): Report['summary'] {
   return { critical: 0, high: 0, medium: 0, low: 0, info: 0, files: 0 };
 }
@@ -89,10 +101,8 @@ export async function scan(options: ScanOptions = {}): Promise<Report> {
           await reader.close();
         }
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        // Unreadable means unchecked: fail closed with a finding, and say why in errors.
-        root = { path: target.displayPath, format: 'unknown', size: 0, children: [], anomalies: [{ code: 'source/unreadable', message: `could not be read: ${code ?? (err as Error).message}` }] };
-        errors.push({ path: target.displayPath, message: code ?? (err as Error).message });
+        root = failedArtifact(target.displayPath, err);
+        errors.push({ path: target.displayPath, message: root.anomalies[0].message });
       }
       artifacts.push({ path: root.path, format: root.format, size: root.size, ...(root.sha256 ? { sha256: root.sha256 } : {}) });
     }

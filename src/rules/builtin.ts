@@ -1,4 +1,5 @@
 import type { Rule } from './types.js';
+import parserError from './engine/parser-error.js';
 import ruleError from './engine/rule-error.js';
 import suppressionExpired from './engine/suppression-expired.js';
 import unrecognized from './format/unrecognized.js';
@@ -43,6 +44,7 @@ export const BUILTIN_RULES: readonly Rule[] = [
   specialFile,
   unreadable,
   unrecognized,
+  parserError,
   ruleError,
   suppressionExpired,
 ];
