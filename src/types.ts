@@ -56,6 +56,8 @@ export type FormatId =
   | 'pytorch-legacy-tar'
   | 'torchscript'
   | 'zip'
+  | 'numpy'
+  | 'compressed'
   | 'unknown';
 
 export interface ArtifactBase {
@@ -76,6 +78,18 @@ export interface UnknownArtifact extends ArtifactBase {
 // The format-specific artifacts are declared by their parser families and joined here.
 import type { PickleArtifact } from './parsers/pickle/types.js';
 import type { ZipArtifact } from './parsers/zip/types.js';
+
+/** A `.npy` file; an object array's body is a pickle, analysed as its child. */
+export interface NumpyArtifact extends ArtifactBase {
+  format: 'numpy';
+  numpy: { descr: unknown; shape: number[]; hasObject: boolean; version: string };
+}
+
+/** A whole-file compressed stream (joblib's compress=…); the decompressed content is its child. */
+export interface CompressedArtifact extends ArtifactBase {
+  format: 'compressed';
+  compression: { kind: string; decompressedSize?: number };
+}
 import type { TorchZipArtifact, TorchLegacyArtifact, TorchLegacyTarArtifact } from './parsers/torch/types.js';
 
 export type Artifact =
@@ -84,7 +98,9 @@ export type Artifact =
   | TorchZipArtifact
   | TorchLegacyArtifact
   | TorchLegacyTarArtifact
-  | ZipArtifact;
+  | ZipArtifact
+  | NumpyArtifact
+  | CompressedArtifact;
 
 export interface ReportArtifact {
   path: string;

@@ -6,19 +6,26 @@ import { parseTorchLegacyTar } from '../parsers/torch/legacy-tar.js';
 import { parseTorchZip } from '../parsers/torch/zip-checkpoint.js';
 import { openMember, readZipDirectory, ZipMemberError } from '../parsers/zip/index.js';
 import type { ZipEntry } from '../parsers/zip/types.js';
+import { decompressToReader, detectCompression } from '../parsers/joblib/compressed.js';
+import { joblibInlineData } from '../parsers/joblib/inline-arrays.js';
+import { isNpy, parseNpyHeader } from '../parsers/numpy/npy.js';
+import { sliceReader } from '../sources/readers.js';
 import { detect, HEAD_BYTES } from './detect.js';
 
 export interface AnalyseOptions {
   /** How deep archives inside archives are opened. */
   maxDepth: number;
-  /** Largest compressed member inflated into memory for analysis. */
+  /** Largest compressed member (or compressed file) inflated into memory for analysis. */
   maxMemberBytes: number;
+  /** Largest decompressed-to-compressed ratio accepted before a stream counts as a bomb. */
+  maxCompressionRatio: number;
   pickleBudgets: PickleBudgets;
 }
 
 export const DEFAULT_ANALYSE_OPTIONS: AnalyseOptions = {
   maxDepth: 4,
   maxMemberBytes: 256 * 1024 * 1024,
+  maxCompressionRatio: 2000,
   pickleBudgets: DEFAULT_PICKLE_BUDGETS,
 };
 
@@ -43,8 +50,31 @@ function nestedChildren(path: string, analysis: PickleAnalysis): Artifact[] {
 }
 
 async function pickleArtifact(reader: ByteReader, path: string, options: AnalyseOptions): Promise<PickleArtifact> {
-  const pickle = await analysePickle(reader, { budgets: options.pickleBudgets });
-  return { path, format: 'pickle', size: reader.size, anomalies: [], children: nestedChildren(path, pickle), pickle };
+  // joblib writes numpy arrays' bytes inside the pickle stream; the hook steps over them as joblib reads them.
+  const inline = joblibInlineData(reader);
+  const pickle = await analysePickle(reader, { budgets: options.pickleBudgets, inlineData: inline });
+  return { path, format: 'pickle', size: reader.size, anomalies: [...inline.anomalies], children: nestedChildren(path, pickle), pickle };
+}
+
+async function analyseNpy(reader: ByteReader, path: string, options: AnalyseOptions): Promise<Artifact> {
+  const { header, anomalies } = await parseNpyHeader(reader);
+  const numpy = header
+    ? { descr: header.descr, shape: header.shape, hasObject: header.hasObject, version: header.version }
+    : { descr: null, shape: [], hasObject: false, version: 'unknown' };
+  const children: Artifact[] = [];
+  // np.load(allow_pickle=True) unpickles an object array's body: analyse it as the pickle it is.
+  if (header?.hasObject) children.push(await pickleArtifact(sliceReader(reader, header.dataOffset, reader.size - header.dataOffset), memberPath(path, 'object-array'), options));
+  return { path, format: 'numpy', size: reader.size, anomalies, children, numpy };
+}
+
+async function analyseCompressed(reader: ByteReader, path: string, kind: NonNullable<ReturnType<typeof detectCompression>>, depth: number, options: AnalyseOptions): Promise<Artifact> {
+  const { reader: inflated, anomalies } = await decompressToReader(reader, kind, { maxBytes: options.maxMemberBytes, maxRatio: options.maxCompressionRatio });
+  const children: Artifact[] = [];
+  if (inflated) {
+    const child = await analyseReader(inflated, memberPath(path, `${kind}-decompressed`), depth + 1, options);
+    if (child.format !== 'unknown' || child.anomalies.length > 0) children.push(child);
+  }
+  return { path, format: 'compressed', size: reader.size, anomalies, children, compression: { kind, ...(inflated ? { decompressedSize: inflated.size } : {}) } };
 }
 
 /** Opens a member for analysis; a member that cannot be opened faithfully is an anomaly on the archive. */
@@ -64,10 +94,10 @@ const memberName = (entry: ZipEntry, shadowed: boolean | undefined): string => (
 async function analyseZip(reader: ByteReader, path: string, depth: number, options: AnalyseOptions): Promise<Artifact> {
   const dir = await readZipDirectory(reader);
   const torch = await parseTorchZip(reader, path, dir);
-  const anomalies: Anomaly[] = [...dir.anomalies];
+  // The torch view already carries the directory's anomalies.
+  const anomalies: Anomaly[] = [...(torch ? torch.artifact.anomalies : dir.anomalies)];
   const children: Artifact[] = [];
   if (torch) {
-    anomalies.push(...torch.artifact.anomalies);
     for (const member of torch.members) {
       if (member.role !== 'pickle' && member.role !== 'other') continue;
       const memberReader = await openForAnalysis(reader, member.entry, options, anomalies);
@@ -148,6 +178,9 @@ export async function analyseReader(reader: ByteReader, path: string, depth = 0,
     case 'pickle':
       return analysePickleFile(reader, path, options);
     default: {
+      if (isNpy(head)) return analyseNpy(reader, path, options);
+      const compression = detectCompression(head);
+      if (compression) return analyseCompressed(reader, path, compression, depth, options);
       // No zip magic at byte 0, yet a generic reader may still find an archive from its end.
       const dir = await readZipDirectory(reader);
       if (dir.entries.length > 0 && dir.prependedBytes > 0) return analyseZip(reader, path, depth, options);

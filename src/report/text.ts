@@ -32,8 +32,8 @@ function formatSize(bytes: number): string {
 
 function where(f: Finding): string {
   const member = f.path.includes('!') ? f.path.slice(f.path.indexOf('!') + 1) : '';
-  const at = f.location?.offset !== undefined ? `@${f.location.offset}` : f.location?.line !== undefined ? `:${f.location.line}` : '';
-  return `${member}${at}`;
+  const at = f.location?.offset !== undefined ? `offset ${f.location.offset}` : f.location?.line !== undefined ? `line ${f.location.line}` : '';
+  return [member, at].filter(Boolean).join(', ');
 }
 
 /** Findings grouped by the file on disk they come from, worst first, then a summary line. */

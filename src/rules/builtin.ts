@@ -2,6 +2,7 @@ import type { Rule } from './types.js';
 import parserError from './engine/parser-error.js';
 import ruleError from './engine/rule-error.js';
 import suppressionExpired from './engine/suppression-expired.js';
+import formatMalformed from './format/malformed.js';
 import unrecognized from './format/unrecognized.js';
 import dangerousGlobal from './pickle/dangerous-global.js';
 import globalMutation from './pickle/global-mutation.js';
@@ -43,6 +44,7 @@ export const BUILTIN_RULES: readonly Rule[] = [
   brokenSymlink,
   specialFile,
   unreadable,
+  formatMalformed,
   unrecognized,
   parserError,
   ruleError,

@@ -85,7 +85,7 @@ describe('reporters', () => {
       const out = formatText(sampleReport(), { color: false });
       expect(out).to.match(/^models\/evil\.pt {2}pytorch-zip, 2\.0 KB$/m);
       expect(out).to.include('CRITICAL  loading calls os.system');
-      expect(out).to.include('pickle/dangerous-global  archive/data.pkl@42');
+      expect(out).to.include('pickle/dangerous-global  archive/data.pkl, offset 42');
       expect(out).not.to.include('not a recognised model format');
       expect(out).to.include('1 info finding not shown');
       expect(out).to.match(/✖ 3 findings \(1 critical, 0 high, 0 medium, 1 low, 1 info\) in 2 files scanned/);

@@ -161,6 +161,7 @@ tester.run('pickle/unexpected-persistent-id', unexpectedPersistentId, {
   invalid: [
     { name: 'a storage id in a plain pickle', artifact: pickleArtifact('p.pkl', { calls: [persid('storage')] }), findings: [{ severity: 'high', message: /outside a torch checkpoint/ }] },
     { name: 'a foreign tuple id', artifact: pickleArtifact('p.pkl', { calls: [persid('modelvet')] }), findings: [{ message: /persistent id type 'modelvet'/ }] },
-    { name: 'a computed id', artifact: pickleArtifact('p.pkl', { calls: [persid(undefined, 'PERSID')] }), findings: [{ message: /a computed persistent id to persistent_load \(PERSID\)/ }] },
+    { name: 'a computed id', artifact: pickleArtifact('p.pkl', { calls: [persid(undefined, 'PERSID')] }), findings: [{ message: /a computed persistent id to persistent_load; outside/ }] },
+    { name: 'many ids of one type are one finding', artifact: pickleArtifact('p.pkl', { calls: [persid('x'), persid('x'), persid('y')] }), findings: [{ message: /'x' to persistent_load \(2 times\)/, evidence: { count: 2 } }, { evidence: { persistentType: 'y', count: 1 } }] },
   ],
 });

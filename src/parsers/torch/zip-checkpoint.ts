@@ -205,7 +205,7 @@ function report(anomalies: Anomaly[], code: TorchZipCode, names: string[], what:
   if (names.length === 0) return;
   anomalies.push({
     code,
-    message: `${names.length} ${what}: ${names.slice(0, 5).map((n) => JSON.stringify(n)).join(', ')}${names.length > 5 ? ', …' : ''}`,
+    message: `${what} (${names.length}): ${names.slice(0, 5).map((n) => JSON.stringify(n)).join(', ')}${names.length > 5 ? ', …' : ''}`,
     detail: { names: names.slice(0, 100), count: names.length, ...extra },
   });
 }

@@ -6,7 +6,7 @@ const rule: Rule = {
     description: 'The weights are stored in a pickle-based format; safetensors holds the same tensors without code.',
     severity: 'low',
     category: 'pickle',
-    appliesTo: ['pickle', 'pytorch-zip', 'pytorch-legacy', 'pytorch-legacy-tar'],
+    appliesTo: ['pickle', 'pytorch-zip', 'pytorch-legacy', 'pytorch-legacy-tar', 'numpy', 'compressed'],
     docs: {
       description:
         'Every pickle-based checkpoint is one allowlist gap away from code execution. safetensors stores only tensors and a JSON header, so loading it cannot run code.',
@@ -17,6 +17,8 @@ const rule: Rule = {
   },
   *check({ artifact, ancestors }) {
     if (ancestors.length > 0) return;
+    // A .npy or a compressed joblib file is pickle-based only when it carries a pickle.
+    if ((artifact.format === 'numpy' || artifact.format === 'compressed') && !artifact.children.some((c) => 'pickle' in c)) return;
     yield { message: `weights stored as ${artifact.format}; prefer safetensors, which cannot run code when loaded` };
   },
 };

@@ -22,12 +22,24 @@ const rule: Rule = {
     const analysis = pickleOf(artifact);
     if (!analysis) return;
     const inTorch = [...ancestors, artifact].some((a) => TORCH_FORMATS.has(a.format));
+    // One finding per id type: a checkpoint with a thousand tensors has a thousand ids of one type.
+    const byType = new Map<string | undefined, { first: (typeof analysis.calls)[number]; count: number }>();
     for (const call of analysis.calls) {
       if (call.via !== 'PERSID' && call.via !== 'BINPERSID') continue;
       if (inTorch && call.persistentType === 'storage') continue;
-      const kind = call.persistentType === undefined ? 'a computed persistent id' : `persistent id type '${call.persistentType}'`;
+      const seen = byType.get(call.persistentType);
+      if (seen) seen.count++;
+      else byType.set(call.persistentType, { first: call, count: 1 });
+    }
+    for (const [type, { first, count }] of byType) {
+      const kind = type === undefined ? 'a computed persistent id' : `persistent id type '${type}'`;
       const where = inTorch ? "torch's persistent_load does not rebuild storage from it" : 'outside a torch checkpoint, no known loader handles it';
-      yield { message: `loading hands ${kind} to persistent_load (${call.via}); ${where}`, location: { offset: call.offset }, evidence: { via: call.via, persistentType: call.persistentType ?? null, args: call.argsPreview } };
+      const times = count > 1 ? ` (${count} times)` : '';
+      yield {
+        message: `loading hands ${kind} to persistent_load${times}; ${where}`,
+        location: { offset: first.offset },
+        evidence: { via: first.via, persistentType: type ?? null, count, args: first.argsPreview },
+      };
     }
   },
 };
