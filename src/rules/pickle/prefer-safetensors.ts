@@ -1,4 +1,21 @@
+import type { Artifact } from '../../types.js';
 import type { Rule } from '../types.js';
+
+function describe(artifact: Artifact): string {
+  switch (artifact.format) {
+    case 'pytorch-zip':
+      return 'a PyTorch checkpoint, whose data.pkl is a pickle';
+    case 'pytorch-legacy':
+    case 'pytorch-legacy-tar':
+      return 'a legacy PyTorch checkpoint (pickles)';
+    case 'numpy':
+      return 'a NumPy object array, whose body is a pickle';
+    case 'compressed':
+      return `a ${artifact.compression.kind}-compressed pickle (joblib)`;
+    default:
+      return 'a pickle';
+  }
+}
 
 const rule: Rule = {
   meta: {
@@ -19,7 +36,7 @@ const rule: Rule = {
     if (ancestors.length > 0) return;
     // A .npy or a compressed joblib file is pickle-based only when it carries a pickle.
     if ((artifact.format === 'numpy' || artifact.format === 'compressed') && !artifact.children.some((c) => 'pickle' in c)) return;
-    yield { message: `weights stored as ${artifact.format}; prefer safetensors, which cannot run code when loaded` };
+    yield { message: `stored as ${describe(artifact)}; prefer safetensors, which cannot run code when loaded` };
   },
 };
 export default rule;
