@@ -70,10 +70,7 @@ async function analyseNpy(reader: ByteReader, path: string, options: AnalyseOpti
 async function analyseCompressed(reader: ByteReader, path: string, kind: NonNullable<ReturnType<typeof detectCompression>>, depth: number, options: AnalyseOptions): Promise<Artifact> {
   const { reader: inflated, anomalies } = await decompressToReader(reader, kind, { maxBytes: options.maxMemberBytes, maxRatio: options.maxCompressionRatio });
   const children: Artifact[] = [];
-  if (inflated) {
-    const child = await analyseReader(inflated, memberPath(path, `${kind}-decompressed`), depth + 1, options);
-    if (child.format !== 'unknown' || child.anomalies.length > 0) children.push(child);
-  }
+  if (inflated) await addMemberByContent(children, inflated, memberPath(path, `${kind}-decompressed`), depth, options);
   return { path, format: 'compressed', size: reader.size, anomalies, children, compression: { kind, ...(inflated ? { decompressedSize: inflated.size } : {}) } };
 }
 
@@ -91,6 +88,12 @@ async function openForAnalysis(reader: ByteReader, entry: ZipEntry, options: Ana
 /** A member the loader never reads (the other of two same-named entries) keeps its own path. */
 const memberName = (entry: ZipEntry, shadowed: boolean | undefined): string => (shadowed ? `${entry.name}#${entry.index}` : entry.name);
 
+/** A member judged by content; one no parser recognises adds nothing to the tree. */
+async function addMemberByContent(children: Artifact[], reader: ByteReader, path: string, depth: number, options: AnalyseOptions): Promise<void> {
+  const child = await analyseReader(reader, path, depth + 1, options);
+  if (child.format !== 'unknown' || child.anomalies.length > 0) children.push(child);
+}
+
 async function analyseZip(reader: ByteReader, path: string, depth: number, options: AnalyseOptions): Promise<Artifact> {
   const dir = await readZipDirectory(reader);
   const torch = await parseTorchZip(reader, path, dir);
@@ -105,10 +108,7 @@ async function analyseZip(reader: ByteReader, path: string, depth: number, optio
       const childPath = memberPath(path, memberName(member.entry, member.shadowed));
       // The loader unpickles its pickle records whatever they hold; anything else is judged by content.
       if (member.role === 'pickle') children.push(await pickleArtifact(memberReader, childPath, options));
-      else {
-        const child = await analyseReader(memberReader, childPath, depth + 1, options);
-        if (child.format !== 'unknown' || child.anomalies.length > 0) children.push(child);
-      }
+      else await addMemberByContent(children, memberReader, childPath, depth, options);
     }
     return { ...torch.artifact, anomalies, children, size: reader.size } as Artifact;
   }
@@ -117,8 +117,7 @@ async function analyseZip(reader: ByteReader, path: string, depth: number, optio
     if (entry.isDirectory) continue;
     const memberReader = await openForAnalysis(reader, entry, options, anomalies);
     if (!memberReader) continue;
-    const child = await analyseReader(memberReader, memberPath(path, memberName(entry, entry.shadowedForLoader)), depth + 1, options);
-    if (child.format !== 'unknown' || child.anomalies.length > 0) children.push(child);
+    await addMemberByContent(children, memberReader, memberPath(path, memberName(entry, entry.shadowedForLoader)), depth, options);
   }
   return { path, format: 'zip', size: reader.size, anomalies, children, zip: { entries: dir.entries.length, prependedBytes: dir.prependedBytes } };
 }
