@@ -25,8 +25,19 @@ function policyContext(context: RuleContext): 'pickle' | 'torchscript' {
   return [...context.ancestors, context.artifact].some((a) => a.format === 'torchscript') ? 'torchscript' : 'pickle';
 }
 
+// dangerous-global and unknown-global both read the same classification: compute it once per artifact.
+const cache = new WeakMap<Artifact, { settings: RuleContext['settings']; uses: GlobalUse[] }>();
+
 /** Every distinct global a pickle names, classified once, in order of first appearance. */
 export function classifiedGlobals(context: RuleContext): GlobalUse[] {
+  const cached = cache.get(context.artifact);
+  if (cached && cached.settings === context.settings) return cached.uses;
+  const uses = classify(context);
+  cache.set(context.artifact, { settings: context.settings, uses });
+  return uses;
+}
+
+function classify(context: RuleContext): GlobalUse[] {
   const analysis = pickleOf(context.artifact);
   if (!analysis) return [];
   const opts = { extraAllowed: context.settings.allowedGlobals, context: policyContext(context) };
