@@ -17,6 +17,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type { Anomaly, ByteReader } from '../../types.js';
+import { anomaly } from '../anomaly.js';
 
 export type JoblibCompression = 'zlib' | 'gzip' | 'bz2' | 'xz' | 'lzma' | 'lz4';
 
@@ -57,12 +58,6 @@ export function detectCompression(head: Uint8Array): JoblibCompression | null {
   return null;
 }
 
-const anomaly = (code: string, message: string, offset?: number, detail?: Record<string, unknown>): Anomaly => ({
-  code,
-  message,
-  ...(offset !== undefined ? { offset } : {}),
-  ...(detail ? { detail } : {}),
-});
 
 /** Decompresses a whole joblib file into a reader over the pickle stream. Only the reader's own errors propagate. */
 export async function decompressToReader(reader: ByteReader, kind: JoblibCompression, caps: DecompressionCaps): Promise<DecompressResult> {

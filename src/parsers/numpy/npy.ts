@@ -9,6 +9,7 @@
 import type { Anomaly, ByteReader } from '../../types.js';
 import { parseDtypeString, type DtypeInfo } from './dtype.js';
 import { LiteralError, parseLiteral, type PyValue } from './literal.js';
+import { anomaly } from '../anomaly.js';
 
 export const NPY_MAGIC = Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
 
@@ -36,12 +37,6 @@ export function isNpy(head: Uint8Array): boolean {
   return true;
 }
 
-const anomaly = (code: string, message: string, offset?: number, detail?: Record<string, unknown>): Anomaly => ({
-  code,
-  message,
-  ...(offset !== undefined ? { offset } : {}),
-  ...(detail ? { detail } : {}),
-});
 
 /** Reads and validates the header. Never throws on bad input; only the reader's own errors propagate. */
 export async function parseNpyHeader(reader: ByteReader): Promise<{ header?: NpyHeader; anomalies: Anomaly[] }> {

@@ -1,5 +1,3 @@
-import type { Anomaly } from '../../types.js';
-
 /**
  * Every anomaly code the pickle engine emits, with its one-line meaning. Codes are stable:
  * rules and users' suppressions refer to them.
@@ -29,6 +27,4 @@ export const PICKLE_ANOMALY_CODES: Readonly<Record<string, string>> = Object.fre
 
 export type PickleAnomalyCode = keyof typeof PICKLE_ANOMALY_CODES;
 
-export function anomaly(code: string, message: string, offset?: number, detail?: Record<string, unknown>): Anomaly {
-  return { code, message, ...(offset !== undefined ? { offset } : {}), ...(detail ? { detail } : {}) };
-}
+export { anomaly } from '../anomaly.js';
