@@ -113,16 +113,17 @@ export async function scan(options: ScanOptions = {}): Promise<Report> {
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const { kept, suppressed, expired } = applySuppressions(findings, config.suppressions, today);
   findings = kept;
-  const expiredSetting = config.rules['config/suppression-expired'];
+  const expiredRule = registry.get('config/suppression-expired')!.meta;
+  const expiredSetting = config.rules[expiredRule.id];
   for (const s of expired) {
     if (expiredSetting === 'off') break;
     findings.push({
-      ruleId: 'config/suppression-expired',
-      severity: expiredSetting ?? registry.get('config/suppression-expired')!.meta.severity,
+      ruleId: expiredRule.id,
+      severity: expiredSetting ?? expiredRule.severity,
       path: config.file ?? 'modelvet config',
       message: `suppression of ${s.rule}${s.path ? ` for ${s.path}` : ''} expired on ${s.until} and no longer applies ("${s.reason}")`,
       evidence: { ...s },
-      fix: 'Re-check the findings it covered, then remove the suppression or renew its date.',
+      fix: expiredRule.docs.fix,
     });
   }
 
