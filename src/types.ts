@@ -58,6 +58,17 @@ export type FormatId =
   | 'zip'
   | 'numpy'
   | 'compressed'
+  | 'safetensors'
+  | 'safetensors-index'
+  | 'gguf'
+  | 'chat-template'
+  | 'tokenizer-config'
+  | 'keras'
+  | 'hdf5'
+  | 'onnx'
+  | 'tf-savedmodel'
+  | 'tar'
+  | '7z'
   | 'unknown';
 
 export interface ArtifactBase {
@@ -91,6 +102,13 @@ export interface CompressedArtifact extends ArtifactBase {
   compression: { kind: string; decompressedSize?: number };
 }
 import type { TorchZipArtifact, TorchLegacyArtifact, TorchLegacyTarArtifact } from './parsers/torch/types.js';
+import type { SafetensorsArtifact, SafetensorsIndexArtifact } from './parsers/safetensors/types.js';
+import type { GgufArtifact } from './parsers/gguf/types.js';
+import type { ChatTemplateArtifact, TokenizerConfigArtifact } from './parsers/template/types.js';
+import type { KerasArtifact, Hdf5Artifact } from './parsers/keras/types.js';
+import type { OnnxArtifact } from './parsers/onnx/types.js';
+import type { SavedModelArtifact } from './parsers/tensorflow/types.js';
+import type { TarArtifact, SevenZipArtifact } from './parsers/archive/types.js';
 
 export type Artifact =
   | UnknownArtifact
@@ -100,7 +118,18 @@ export type Artifact =
   | TorchLegacyTarArtifact
   | ZipArtifact
   | NumpyArtifact
-  | CompressedArtifact;
+  | CompressedArtifact
+  | SafetensorsArtifact
+  | SafetensorsIndexArtifact
+  | GgufArtifact
+  | ChatTemplateArtifact
+  | TokenizerConfigArtifact
+  | KerasArtifact
+  | Hdf5Artifact
+  | OnnxArtifact
+  | SavedModelArtifact
+  | TarArtifact
+  | SevenZipArtifact;
 
 export interface ReportArtifact {
   path: string;

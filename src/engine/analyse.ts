@@ -1,6 +1,8 @@
 import type { Anomaly, Artifact, ByteReader } from '../types.js';
+import type { AnalyseContext, AnalyseOptions, LocalFile } from './format-handler.js';
+import { FORMAT_HANDLERS, ZIP_FLAVOURS } from './handlers.js';
 import { analysePickle, DEFAULT_PICKLE_BUDGETS, sniffPickle } from '../parsers/pickle/index.js';
-import type { PickleAnalysis, PickleArtifact, PickleBudgets } from '../parsers/pickle/types.js';
+import type { PickleAnalysis, PickleArtifact } from '../parsers/pickle/types.js';
 import { parseTorchLegacy } from '../parsers/torch/legacy.js';
 import { parseTorchLegacyTar } from '../parsers/torch/legacy-tar.js';
 import { parseTorchZip } from '../parsers/torch/zip-checkpoint.js';
@@ -12,20 +14,14 @@ import { isNpy, parseNpyHeader } from '../parsers/numpy/npy.js';
 import { sliceReader } from '../sources/readers.js';
 import { detect, HEAD_BYTES } from './detect.js';
 
-export interface AnalyseOptions {
-  /** How deep archives inside archives are opened. */
-  maxDepth: number;
-  /** Largest compressed member (or compressed file) inflated into memory for analysis. */
-  maxMemberBytes: number;
-  /** Largest decompressed-to-compressed ratio accepted before a stream counts as a bomb. */
-  maxCompressionRatio: number;
-  pickleBudgets: PickleBudgets;
-}
+export type { AnalyseOptions } from './format-handler.js';
 
 export const DEFAULT_ANALYSE_OPTIONS: AnalyseOptions = {
   maxDepth: 4,
   maxMemberBytes: 256 * 1024 * 1024,
   maxCompressionRatio: 2000,
+  maxArchiveMembers: 10_000,
+  maxJsonBytes: 100 * 1024 * 1024,
   pickleBudgets: DEFAULT_PICKLE_BUDGETS,
 };
 
@@ -67,10 +63,11 @@ async function analyseNpy(reader: ByteReader, path: string, options: AnalyseOpti
   return { path, format: 'numpy', size: reader.size, anomalies, children, numpy };
 }
 
-async function analyseCompressed(reader: ByteReader, path: string, kind: NonNullable<ReturnType<typeof detectCompression>>, depth: number, options: AnalyseOptions): Promise<Artifact> {
+async function analyseCompressed(reader: ByteReader, ctx: AnalyseContext, kind: NonNullable<ReturnType<typeof detectCompression>>): Promise<Artifact> {
+  const { path, options } = ctx;
   const { reader: inflated, anomalies } = await decompressToReader(reader, kind, { maxBytes: options.maxMemberBytes, maxRatio: options.maxCompressionRatio });
   const children: Artifact[] = [];
-  if (inflated) await addMemberByContent(children, inflated, memberPath(path, `${kind}-decompressed`), depth, options);
+  if (inflated) children.push(await ctx.analyseChild(inflated, memberPath(path, `${kind}-decompressed`), ctx.name.replace(/\.(gz|z|bz2|xz|lzma|lz4)$/i, '')));
   return { path, format: 'compressed', size: reader.size, anomalies, children, compression: { kind, ...(inflated ? { decompressedSize: inflated.size } : {}) } };
 }
 
@@ -88,13 +85,19 @@ async function openForAnalysis(reader: ByteReader, entry: ZipEntry, options: Ana
 /** A member the loader never reads (the other of two same-named entries) keeps its own path. */
 const memberName = (entry: ZipEntry, shadowed: boolean | undefined): string => (shadowed ? `${entry.name}#${entry.index}` : entry.name);
 
-/** A member judged by content; one no parser recognises adds nothing to the tree. */
-async function addMemberByContent(children: Artifact[], reader: ByteReader, path: string, depth: number, options: AnalyseOptions): Promise<void> {
-  const child = await analyseReader(reader, path, depth + 1, options);
-  if (child.format !== 'unknown' || child.anomalies.length > 0) children.push(child);
+const baseName = (member: string): string => member.slice(member.lastIndexOf('/') + 1);
+
+/**
+ * A member judged by content. In a model container (a torch zip) a member no parser recognises
+ * adds nothing; in a generic archive it stays in the tree, so `format/unrecognized` lists it.
+ */
+async function addMemberByContent(children: Artifact[], reader: ByteReader, path: string, ctx: AnalyseContext, keepUnknown: boolean): Promise<void> {
+  const child = await ctx.analyseChild(reader, path, baseName(path.slice(path.lastIndexOf('!') + 1)));
+  if (keepUnknown || child.format !== 'unknown' || child.anomalies.length > 0) children.push(child);
 }
 
-async function analyseZip(reader: ByteReader, path: string, depth: number, options: AnalyseOptions): Promise<Artifact> {
+async function analyseZip(reader: ByteReader, ctx: AnalyseContext): Promise<Artifact> {
+  const { path, options } = ctx;
   const dir = await readZipDirectory(reader);
   const torch = await parseTorchZip(reader, path, dir);
   // The torch view already carries the directory's anomalies.
@@ -108,21 +111,30 @@ async function analyseZip(reader: ByteReader, path: string, depth: number, optio
       const childPath = memberPath(path, memberName(member.entry, member.shadowed));
       // The loader unpickles its pickle records whatever they hold; anything else is judged by content.
       if (member.role === 'pickle') children.push(await pickleArtifact(memberReader, childPath, options));
-      else await addMemberByContent(children, memberReader, childPath, depth, options);
+      else await addMemberByContent(children, memberReader, childPath, ctx, false);
     }
     return { ...torch.artifact, anomalies, children, size: reader.size } as Artifact;
   }
-  // A generic zip: every member judged by content, so a pickle under any name is found.
+  const names = dir.entries.map((e) => e.name);
+  const flavour = ZIP_FLAVOURS.find((f) => f.claims(names, ctx.name));
+  if (flavour) return flavour.analyse(reader, ctx);
+  // A generic zip (an .npz among them): every member judged by content, so a pickle under any name is found.
+  let opened = 0;
   for (const entry of dir.entries) {
     if (entry.isDirectory) continue;
+    if (++opened > options.maxArchiveMembers) {
+      anomalies.push({ code: 'archive/member-limit', message: `the archive lists more than ${options.maxArchiveMembers} members; the rest were not analysed`, detail: { members: dir.entries.length, limit: options.maxArchiveMembers } });
+      break;
+    }
     const memberReader = await openForAnalysis(reader, entry, options, anomalies);
     if (!memberReader) continue;
-    await addMemberByContent(children, memberReader, memberPath(path, memberName(entry, entry.shadowedForLoader)), depth, options);
+    await addMemberByContent(children, memberReader, memberPath(path, memberName(entry, entry.shadowedForLoader)), ctx, true);
   }
   return { path, format: 'zip', size: reader.size, anomalies, children, zip: { entries: dir.entries.length, prependedBytes: dir.prependedBytes } };
 }
 
-async function analyseTar(reader: ByteReader, path: string, head: Uint8Array, options: AnalyseOptions): Promise<Artifact> {
+async function analyseTar(reader: ByteReader, ctx: AnalyseContext, head: Uint8Array): Promise<Artifact> {
+  const { path, options } = ctx;
   const tar = await parseTorchLegacyTar(reader, path);
   const fallsBack = tar?.artifact.anomalies.some((a) => a.code === 'torch/legacy-fallback');
   // When tarfile gives up, torch.load re-reads the whole file as stacked pickles: follow it there.
@@ -131,7 +143,11 @@ async function analyseTar(reader: ByteReader, path: string, head: Uint8Array, op
     artifact.anomalies.push(...(tar?.artifact.anomalies ?? []));
     return artifact;
   }
-  if (!tar) return { path, format: 'unknown', size: reader.size, anomalies: [], children: [] };
+  if (!tar) {
+    const generic = FORMAT_HANDLERS.find((h) => h.format === 'tar');
+    if (generic) return generic.analyse(reader, ctx);
+    return { path, format: 'unknown', size: reader.size, anomalies: [], children: [] };
+  }
   const children: Artifact[] = [];
   for (const member of tar.members) {
     if (member.role !== 'pickle') continue;
@@ -162,27 +178,60 @@ async function analysePickleFile(reader: ByteReader, path: string, options: Anal
   return artifact;
 }
 
+/** The name a path's last segment gives (after any archive `!` and folder `/`). */
+const nameOf = (path: string): string => baseName(path.slice(path.lastIndexOf('!') + 1));
+
+function contextFor(path: string, name: string, depth: number, options: AnalyseOptions, file?: LocalFile): AnalyseContext {
+  return {
+    path,
+    name,
+    depth,
+    options,
+    ...(file ? { file } : {}),
+    analyseChild: (child, childPath, childName) => analyseReader(child, childPath, depth + 1, options, { name: childName }),
+    analysePickle: (child, childPath) => pickleArtifact(child, childPath, options),
+  };
+}
+
+export interface AnalyseWhere {
+  /** Base name of the file or member, when the path does not end in it. */
+  name?: string;
+  /** Set when the reader is a whole local file. */
+  file?: LocalFile;
+}
+
 /** Detects a reader's format by content and parses it, recursing into members and nested pickles. */
-export async function analyseReader(reader: ByteReader, path: string, depth = 0, options: AnalyseOptions = DEFAULT_ANALYSE_OPTIONS): Promise<Artifact> {
+export async function analyseReader(reader: ByteReader, path: string, depth = 0, options: AnalyseOptions = DEFAULT_ANALYSE_OPTIONS, where: AnalyseWhere = {}): Promise<Artifact> {
   if (depth > options.maxDepth) {
     const message = `archive nesting deeper than ${options.maxDepth} levels was not opened`;
     return { path, format: 'unknown', size: reader.size, anomalies: [{ code: 'archive/depth-limit', message, detail: { depth } }], children: [] };
   }
+  const name = where.name ?? nameOf(path);
+  const ctx = contextFor(path, name, depth, options, where.file);
   const head = await reader.read(0, HEAD_BYTES);
+  const sniff = { head, size: reader.size, name };
   switch (detect(head, reader.size)) {
     case 'zip':
-      return analyseZip(reader, path, depth, options);
+      return analyseZip(reader, ctx);
     case 'tar':
-      return analyseTar(reader, path, head, options);
-    case 'pickle':
+      return analyseTar(reader, ctx, head);
+    case 'pickle': {
+      // A magic that cannot be a pickle's first opcodes wins over a loose pickle sniff.
+      const magic = FORMAT_HANDLERS.find((h) => h.stage === 'magic' && h.format !== 'tar' && h.sniff(sniff));
+      if (magic) return magic.analyse(reader, ctx);
       return analysePickleFile(reader, path, options);
+    }
     default: {
       if (isNpy(head)) return analyseNpy(reader, path, options);
+      const magic = FORMAT_HANDLERS.find((h) => h.stage === 'magic' && h.format !== 'tar' && h.sniff(sniff));
+      if (magic) return magic.analyse(reader, ctx);
       const compression = detectCompression(head);
-      if (compression) return analyseCompressed(reader, path, compression, depth, options);
+      if (compression) return analyseCompressed(reader, ctx, compression);
+      const named = FORMAT_HANDLERS.find((h) => h.stage === 'named' && h.sniff(sniff));
+      if (named) return named.analyse(reader, ctx);
       // No zip magic at byte 0, yet a generic reader may still find an archive from its end.
       const dir = await readZipDirectory(reader);
-      if (dir.entries.length > 0 && dir.prependedBytes > 0) return analyseZip(reader, path, depth, options);
+      if (dir.entries.length > 0 && dir.prependedBytes > 0) return analyseZip(reader, ctx);
       return { path, format: 'unknown', size: reader.size, anomalies: [], children: [] };
     }
   }

@@ -95,7 +95,7 @@ export async function scan(options: ScanOptions = {}): Promise<Report> {
       try {
         const reader = await fileReader(target.absPath);
         try {
-          root = await analyseReader(reader, target.displayPath, 0, DEFAULT_ANALYSE_OPTIONS);
+          root = await analyseReader(reader, target.displayPath, 0, DEFAULT_ANALYSE_OPTIONS, { file: { absolutePath: target.absPath } });
           if (options.hash) root.sha256 = await sha256Of(reader);
         } finally {
           await reader.close();

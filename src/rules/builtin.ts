@@ -1,4 +1,11 @@
 import type { Rule } from './types.js';
+import { RULES as archiveRules } from './archive/index.js';
+import { RULES as ggufRules } from './gguf/index.js';
+import { RULES as kerasRules } from './keras/index.js';
+import { RULES as onnxRules } from './onnx/index.js';
+import { RULES as safetensorsRules } from './safetensors/index.js';
+import { RULES as templateRules } from './template/index.js';
+import { RULES as tensorflowRules } from './tensorflow/index.js';
 import parserError from './engine/parser-error.js';
 import ruleError from './engine/rule-error.js';
 import suppressionExpired from './engine/suppression-expired.js';
@@ -49,4 +56,11 @@ export const BUILTIN_RULES: readonly Rule[] = [
   parserError,
   ruleError,
   suppressionExpired,
+  ...safetensorsRules,
+  ...ggufRules,
+  ...templateRules,
+  ...kerasRules,
+  ...onnxRules,
+  ...tensorflowRules,
+  ...archiveRules,
 ];
