@@ -9,6 +9,7 @@ import { RULES as tensorflowRules } from './tensorflow/index.js';
 import parserError from './engine/parser-error.js';
 import ruleError from './engine/rule-error.js';
 import suppressionExpired from './engine/suppression-expired.js';
+import extensionMismatch from './format/extension-mismatch.js';
 import formatMalformed from './format/malformed.js';
 import unrecognized from './format/unrecognized.js';
 import dangerousGlobal from './pickle/dangerous-global.js';
@@ -52,6 +53,7 @@ export const BUILTIN_RULES: readonly Rule[] = [
   specialFile,
   unreadable,
   formatMalformed,
+  extensionMismatch,
   unrecognized,
   parserError,
   ruleError,
