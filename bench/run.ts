@@ -1,13 +1,14 @@
 /**
  * `npm run bench`: builds large checkpoints outside the repository and measures `modelvet scan`
  * on them with /usr/bin/time -v (wall time, peak RSS). Writes BENCHMARKS.md and prints the table.
- * Goals (issue 2): scan time independent of tensor data size; peak RSS under 150 MB.
+ * Goals (issues 2 and 3): scan time independent of tensor data that need not be read; peak RSS under 150 MB.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeJoblibArray, writeNpz, writeSafetensors } from './format-writers.js';
 import { writeBigBytesPickle, writeTorchLegacy, writeTorchZip } from './torch-writer.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -47,6 +48,12 @@ async function main(): Promise<void> {
       ['PyTorch zip, 1 GiB of tensors', 'large.pt', () => writeTorchZip(join(dir, 'large.pt'), 16, 64 * MB)],
       ['PyTorch legacy, 100 MiB of tensors', 'legacy.pt', () => writeTorchLegacy(join(dir, 'legacy.pt'), 4, 25 * MB)],
       ['raw pickle, one 100 MiB BINBYTES8', 'bytes.pkl', () => writeBigBytesPickle(join(dir, 'bytes.pkl'), 100 * MB)],
+      ['safetensors, 16 MiB (4 tensors)', 'small.safetensors', () => writeSafetensors(join(dir, 'small.safetensors'), 4, MB)],
+      ['safetensors, 2.5 GiB (10 tensors)', 'large.safetensors', () => writeSafetensors(join(dir, 'large.safetensors'), 10, 64 * MB)],
+      ['.npz (np.savez), 16 MiB array', 'small.npz', () => writeNpz(join(dir, 'small.npz'), 4 * MB)],
+      ['.npz (np.savez), 1 GiB array', 'large.npz', () => writeNpz(join(dir, 'large.npz'), 256 * MB)],
+      ['joblib, 16 MiB array', 'small.joblib', () => writeJoblibArray(join(dir, 'small.joblib'), 4 * MB)],
+      ['joblib, 1 GiB array', 'large.joblib', () => writeJoblibArray(join(dir, 'large.joblib'), 256 * MB)],
     ];
     for (const [name, file, build] of cases) {
       process.stderr.write(`building ${name}…\n`);
