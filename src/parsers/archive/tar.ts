@@ -1,4 +1,5 @@
 import type { Anomaly, ByteReader } from '../../types.js';
+import { pathEscapes, tarAnomaly, type TarCode } from './anomalies.js';
 
 /**
  * A strict ustar/GNU/pax tar reader that walks headers the way CPython's tarfile does (the
@@ -38,20 +39,7 @@ export interface TarReadResult {
   readError?: string;
 }
 
-export const TAR_ANOMALY_CODES = {
-  'tar/bad-checksum': 'A header after the first fails its checksum: tarfile silently ends the archive there, other tools may read on.',
-  'tar/bad-header': 'A header after a long-name or pax block is invalid, or a pax record is malformed: tarfile raises ReadError.',
-  'tar/truncated': 'The file ends inside a header or member data: tarfile raises ReadError ("unexpected end of data").',
-  'tar/path-traversal': 'A member name is absolute or climbs out with `..`: extraction writes outside the target folder.',
-  'tar/link': 'A symbolic or hard link member: extracting it makes a link, and reading it follows the target.',
-  'tar/duplicate-name': 'Two members share a name: tarfile uses the last, other tools the first.',
-  'tar/sparse': 'A GNU sparse member: its data is not stored contiguously and was not reconstructed.',
-  'tar/too-many-entries': 'More members than the configured limit; only the first were read.',
-  'tar/data-after-end': 'Bytes after the end-of-archive marker and its padding: no tar reader shows them.',
-  'tar/no-end-marker': 'The archive stops without an end-of-archive block.',
-} as const satisfies Record<string, string>;
-
-type TarCode = keyof typeof TAR_ANOMALY_CODES;
+export { TAR_ANOMALY_CODES, tarAnomaly } from './anomalies.js';
 
 const BLOCK = 512;
 const RECORD = 20 * BLOCK;
@@ -68,10 +56,6 @@ interface RawHeader {
   typeFlag: string;
   linkName: string;
   prefix: string;
-}
-
-export function tarAnomaly(code: TarCode, message: string, detail: Record<string, unknown>, offset?: number): Anomaly {
-  return offset === undefined ? { code, message, detail } : { code, message, detail, offset };
 }
 
 /** Whether a 512-byte block is a tar header tarfile would accept (checksum and numeric fields). */
@@ -310,14 +294,20 @@ function checkNames(entries: TarEntry[], anomalies: Anomaly[]): void {
     const list = seen.get(e.name) ?? [];
     list.push(e.index);
     seen.set(e.name, list);
-    if (e.name.startsWith('/') || e.name.split('/').includes('..')) {
-      anomalies.push(tarAnomaly('tar/path-traversal', `member ${q(e.name)} would be written outside the extraction folder`, {
+    if (pathEscapes(e.name)) {
+      anomalies.push(tarAnomaly('tar/path-traversal', `extracting member ${q(e.name)} writes outside the target folder`, {
         name: e.name, index: e.index,
       }, e.headerOffset));
     }
     if ((e.type === 'symlink' || e.type === 'hardlink') && e.linkName !== undefined) {
       anomalies.push(tarAnomaly('tar/link', `member ${q(e.name)} is a ${e.type} to ${q(e.linkName)}`, {
         name: e.name, index: e.index, type: e.type, linkName: e.linkName, escapes: linkEscapes(e.name, e.linkName, e.type),
+      }, e.headerOffset));
+    }
+    if (e.type === 'char' || e.type === 'block' || e.type === 'fifo') {
+      const what = e.type === 'fifo' ? 'a FIFO' : `a ${e.type} device`;
+      anomalies.push(tarAnomaly('tar/special-member', `member ${q(e.name)} is ${what}: extracting it creates one`, {
+        name: e.name, index: e.index, type: e.type,
       }, e.headerOffset));
     }
   }
@@ -331,10 +321,10 @@ function checkNames(entries: TarEntry[], anomalies: Anomaly[]): void {
 
 /** Whether following the link leaves the extraction folder (absolute, or `..` past the root). */
 export function linkEscapes(name: string, linkName: string, type: 'symlink' | 'hardlink'): boolean {
-  if (linkName.startsWith('/')) return true;
-  const base = type === 'symlink' ? name.split('/').slice(0, -1) : [];
+  if (linkName.startsWith('/') || linkName.startsWith('\\') || /^[A-Za-z]:/.test(linkName)) return true;
+  const base = type === 'symlink' ? name.split(/[\\/]/).slice(0, -1) : [];
   let depth = base.filter((p) => p && p !== '.').length;
-  for (const part of linkName.split('/')) {
+  for (const part of linkName.split(/[\\/]/)) {
     if (part === '..') depth--;
     else if (part && part !== '.') depth++;
     if (depth < 0) return true;
@@ -343,5 +333,10 @@ export function linkEscapes(name: string, linkName: string, type: 'symlink' | 'h
 }
 
 const blocks = (n: number) => Math.ceil(Math.max(0, n) / BLOCK) * BLOCK;
-const stripSlash = (s: string) => s.replace(/\/+$/, '');
+/** Trailing slashes off, without a regex (a pax path of many slashes must not cost quadratic time). */
+const stripSlash = (s: string): string => {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 0x2f) end--;
+  return s.slice(0, end);
+};
 const q = (s: string) => JSON.stringify(s);

@@ -35,7 +35,8 @@ export const ZIP_ANOMALY_CODES = {
   'zip/overlapping-members': 'Two members share bytes (zip-bomb construction, or one member hidden inside another).',
   'zip/unreferenced-data': 'Bytes between members that no central-directory entry covers: a streaming reader may see members there.',
   'zip/directory-with-data': 'An entry miniz treats as a directory carries data: PyTorch extracts nothing, a generic reader returns the bytes.',
-  'zip/symlink': 'A member is a Unix symbolic link: extraction tools would create a link.',
+  'zip/symlink': 'A member is a Unix symbolic link: extraction tools would create a link (detail.linkName and detail.escapes when its small target was read).',
+  'zip/path-traversal': 'A member name is absolute, has a drive letter, or climbs out with `..` (either slash): extraction writes outside the target folder.',
   'zip/inflate-error': 'The deflate stream is corrupt or its inflated size differs from the declared size.',
   'zip/member-too-large': 'A member inflates beyond the configured limit: it was not analysed in full.',
 } as const satisfies Record<string, string>;

@@ -1,4 +1,5 @@
 import type { Anomaly } from '../../types.js';
+import { pathEscapes } from '../archive/anomalies.js';
 import { zipAnomaly } from './anomalies.js';
 import type { JoinedEntry } from './build.js';
 import {
@@ -115,6 +116,12 @@ export function checkEntry(joined: JoinedEntry, ctx: EntryCheckContext, out: Ano
   if (entry.unixMode !== undefined && (entry.unixMode & S_IFMT) === S_IFLNK) {
     out.push(zipAnomaly('zip/symlink', `member ${q(entry.name)} is a symbolic link`, {
       ...who, unixMode: entry.unixMode,
+    }, record.offset));
+  }
+
+  if (pathEscapes(entry.name)) {
+    out.push(zipAnomaly('zip/path-traversal', `extracting member ${q(entry.name)} writes outside the target folder`, {
+      ...who,
     }, record.offset));
   }
 

@@ -16,7 +16,10 @@ import {
 import { readEndRecords, type EndRecords } from './eocd.js';
 import { readLocalHeaders } from './local.js';
 import { isZipMagic } from './magic.js';
-import type { ZipDirectory } from './types.js';
+import type { ZipDirectory, ZipEntry } from './types.js';
+import { linkEscapes } from '../archive/tar.js';
+import { ZipMemberError } from './errors.js';
+import { openMemberChecked } from './member.js';
 
 export interface ReadZipDirectoryOptions {
   /** Stop after this many central-directory records (default 100 000). */
@@ -165,6 +168,7 @@ async function readDirectory(reader: ByteReader, maxEntries: number): Promise<Zi
     loaderApplies: magic,
   };
   for (const j of joined) checkEntry(j, ctx, anomalies);
+  await readLinkTargets(reader, entries, anomalies);
   checkNames(dir, magic, anomalies);
   const endStart = (magic ? loaderEnd : genericEnd).zip64RecordOffset ?? loaderEnd.eocdOffset;
   checkLayout(entries, prependedBytes, { offset: dir.centralDirectoryOffset!, size: dir.centralDirectorySize! },
@@ -172,6 +176,32 @@ async function readDirectory(reader: ByteReader, maxEntries: number): Promise<Zi
 
   if (primaryRecords.length === 0 && (magic ? loaderEnd : genericEnd).entriesTotal > 0) dir.fatal = true;
   return dir;
+}
+
+/** Longest symlink target read: a link target is a path, not data. */
+const MAX_LINK_TARGET = 4096;
+
+/**
+ * A zip symlink's target is its data: read it when small, so the rule can tell a link that
+ * stays inside the extraction folder from one that points out of it.
+ */
+async function readLinkTargets(reader: ByteReader, entries: ZipEntry[], anomalies: Anomaly[]): Promise<void> {
+  for (const a of anomalies) {
+    if (a.code !== 'zip/symlink') continue;
+    const entry = entries.find((e) => e.index === a.detail?.index);
+    if (!entry || entry.compressedSize > MAX_LINK_TARGET || entry.uncompressedSize > MAX_LINK_TARGET) continue;
+    try {
+      const opened = await openMemberChecked(reader, entry, { maxBytes: MAX_LINK_TARGET });
+      const bytes = await opened.reader.read(0, MAX_LINK_TARGET);
+      const linkName = new TextDecoder('utf-8').decode(bytes);
+      const escapes = linkEscapes(entry.name, linkName, 'symlink');
+      a.detail = { ...a.detail, linkName, escapes };
+      a.message = `member ${JSON.stringify(entry.name)} is a symbolic link to ${JSON.stringify(linkName)}`;
+    } catch (err) {
+      if (err instanceof ZipMemberError) continue;
+      throw err instanceof ReaderError ? err : new ReaderError(err);
+    }
+  }
 }
 
 function reportRejection(view: EndRecords, who: 'loader' | 'generic', anomalies: Anomaly[]): void {

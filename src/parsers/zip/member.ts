@@ -6,7 +6,11 @@ import { readAt } from './bytes.js';
 import { DEFAULT_MAX_MEMBER_BYTES, METHOD_DEFLATE, METHOD_STORED } from './constants.js';
 import { ZipLimitError, ZipMemberError } from './errors.js';
 import { inflateRange } from './inflate.js';
+import { measure, rawDeflateStream, streamReader } from '../compression/index.js';
 import type { OpenedMember, ZipEntry } from './types.js';
+
+/** Deflated members up to this size are inflated into memory; larger ones are streamed. */
+export const IN_MEMORY_LIMIT = 8 * 1024 * 1024;
 
 export interface OpenMemberOptions {
   /** Most bytes a deflated member may inflate to (default 64 MiB); beyond, ZipLimitError. */
@@ -15,7 +19,8 @@ export interface OpenMemberOptions {
 
 /**
  * Opens a member's bytes as the loader would see them: stored members are a window on the
- * archive (no copy), deflated ones are inflated in memory up to `maxBytes`. Throws
+ * archive (no copy), deflated ones are inflated (in memory when small, through a streaming
+ * reader past IN_MEMORY_LIMIT) up to `maxBytes`. Throws
  * ZipLimitError past the budget and ZipMemberError for unsupported methods or corrupt
  * deflate data; a size that differs from the declared one is not an error here (see
  * openMemberChecked).
@@ -42,19 +47,25 @@ export async function openMemberChecked(reader: ByteReader, entry: ZipEntry, opt
     throw new ZipMemberError('zip/unsupported-method', `member ${JSON.stringify(entry.name)} uses compression method ${entry.method}`, entry, { method: entry.method });
   }
 
+  // Small members are inflated into memory; past IN_MEMORY_LIMIT the member is read through a
+  // streaming reader instead, so memory stays flat whatever the member (or its lying header) says.
   const chunks: Uint8Array[] = [];
   let total = 0;
-  let overLimit = false;
+  let tooBig = false;
+  const inMemory = Math.min(maxBytes, IN_MEMORY_LIMIT);
   const outcome = await inflateRange(reader, entry.dataOffset, available, (chunk) => {
-    if (total + chunk.length > maxBytes) {
-      overLimit = true;
+    if (total + chunk.length > inMemory) {
+      tooBig = true;
       return false;
     }
     chunks.push(chunk.slice());
     total += chunk.length;
     return true;
   });
-  if (overLimit) throw new ZipLimitError(entry, maxBytes);
+  if (tooBig) {
+    if (maxBytes <= IN_MEMORY_LIMIT) throw new ZipLimitError(entry, maxBytes);
+    return openStreaming(reader, entry, available, maxBytes);
+  }
 
   const bytes = new Uint8Array(total);
   let at = 0;
@@ -62,18 +73,34 @@ export async function openMemberChecked(reader: ByteReader, entry: ZipEntry, opt
     bytes.set(c, at);
     at += c.length;
   }
-  const anomalies: Anomaly[] = [];
-  if (outcome.error || !outcome.complete) {
-    anomalies.push(zipAnomaly('zip/inflate-error', `the deflate data of ${JSON.stringify(entry.name)} is corrupt: ${outcome.error ?? 'stream ends early'}`, {
-      name: entry.name, index: entry.index, error: outcome.error ?? 'incomplete', inflated: total, corrupt: true,
-    }, entry.dataOffset));
-  } else if (total !== entry.uncompressedSize) {
-    anomalies.push(zipAnomaly('zip/inflate-error', `member ${JSON.stringify(entry.name)} inflates to ${total} bytes, not the declared ${entry.uncompressedSize}: miniz fails, Python zipfile stops at the declared size`, {
-      name: entry.name, index: entry.index, inflated: total, declared: entry.uncompressedSize, corrupt: false,
-    }, entry.dataOffset));
-  }
+  const anomalies = inflateAnomalies(entry, total, outcome.error ?? (outcome.complete ? undefined : 'stream ends early'));
   if (available < entry.compressedSize) anomalies.push(truncatedData(entry, available));
   return { entry, reader: bufferReader(bytes), anomalies };
+}
+
+/** A large deflated member: measured in a first streaming pass (caps, size check), then read through a window. */
+async function openStreaming(reader: ByteReader, entry: ZipEntry, available: number, maxBytes: number): Promise<OpenedMember> {
+  const open = () => rawDeflateStream(reader, entry.dataOffset, available);
+  const m = await measure(open(), { maxBytes, maxRatio: Infinity });
+  if (m.limit) throw new ZipLimitError(entry, maxBytes);
+  const error = m.end?.state === 'complete' ? undefined : m.end?.state === 'truncated' ? 'stream ends early' : (m.end?.message ?? 'stream ends early');
+  const anomalies = inflateAnomalies(entry, m.size, error);
+  if (available < entry.compressedSize) anomalies.push(truncatedData(entry, available));
+  return { entry, reader: streamReader(open, m.size), anomalies };
+}
+
+function inflateAnomalies(entry: ZipEntry, total: number, error: string | undefined): Anomaly[] {
+  if (error !== undefined) {
+    return [zipAnomaly('zip/inflate-error', `the deflate data of ${JSON.stringify(entry.name)} is corrupt: ${error}`, {
+      name: entry.name, index: entry.index, error: error === 'stream ends early' ? 'incomplete' : error, inflated: total, corrupt: true,
+    }, entry.dataOffset)];
+  }
+  if (total !== entry.uncompressedSize) {
+    return [zipAnomaly('zip/inflate-error', `member ${JSON.stringify(entry.name)} inflates to ${total} bytes, not the declared ${entry.uncompressedSize}: miniz fails, Python zipfile stops at the declared size`, {
+      name: entry.name, index: entry.index, inflated: total, declared: entry.uncompressedSize, corrupt: false,
+    }, entry.dataOffset)];
+  }
+  return [];
 }
 
 /**

@@ -1,6 +1,9 @@
 /**
- * Container anomalies fall to exactly one rule: a loader/scanner divergence, a torch layout
- * torch.save never writes, or (everything else) "cannot be analysed faithfully".
+ * Container anomalies fall to exactly one rule. The archive-hygiene rules (src/rules/archive)
+ * take what extraction or decompression would do (`ARCHIVE_RULE_CODES`); of the rest, a
+ * loader/scanner divergence goes to zip/loader-divergence, a torch layout torch.save never
+ * writes to torch/unexpected-layout, other `archive/`, `tar/` and `7z/` codes to archive/malformed, and
+ * everything else a container parser reports to zip/malformed.
  */
 
 /** Places where PyTorch's loader and a generic reader (what most scanners use) see different bytes. */
@@ -39,8 +42,34 @@ export const TORCH_LAYOUT_CODES = new Set([
   'torch/legacy-protocol-version',
 ]);
 
-const PREFIXES = ['zip/', 'tar/', 'archive/', 'container/', 'torch/'];
+/** The archive-hygiene rules and the codes each one takes. */
+export const ARCHIVE_RULE_CODES = {
+  'archive/path-traversal': new Set(['tar/path-traversal', 'zip/path-traversal', '7z/path-traversal']),
+  'archive/link-member': new Set(['tar/link', 'zip/symlink', '7z/link']),
+  'archive/special-member': new Set(['tar/special-member']),
+  'archive/decompression-bomb': new Set(['archive/decompression-bomb']),
+  'archive/resource-limit': new Set([
+    'archive/decompression-limit',
+    'archive/depth-limit',
+    'archive/member-limit',
+    'tar/too-many-entries',
+    'zip/too-many-entries',
+    'zip/member-too-large',
+    '7z/too-many-entries',
+  ]),
+  'archive/unsupported': new Set(['archive/unsupported-compression', 'tar/sparse', 'zip/unsupported-method', '7z/unsupported-coder']),
+} as const;
 
-/** Anything else a container parser reports: truncation, limits, links, unsupported features. */
-export const isMalformedContainer = (code: string): boolean =>
-  PREFIXES.some((p) => code.startsWith(p)) && !DIVERGENCE_CODES.has(code) && !TORCH_LAYOUT_CODES.has(code);
+const ROUTED = new Set<string>(Object.values(ARCHIVE_RULE_CODES).flatMap((s) => [...s]));
+
+const taken = (code: string): boolean => ROUTED.has(code) || DIVERGENCE_CODES.has(code) || TORCH_LAYOUT_CODES.has(code);
+
+const ARCHIVE_PREFIXES = ['archive/', 'tar/', '7z/'];
+
+/** archive/malformed: truncated or corrupt tars, 7z headers and compressed streams, data no reader shows. */
+export const isMalformedArchive = (code: string): boolean => ARCHIVE_PREFIXES.some((p) => code.startsWith(p)) && !taken(code);
+
+const ZIP_PREFIXES = ['zip/', 'container/', 'torch/'];
+
+/** zip/malformed: anything else a zip or torch container parser reports (truncation, encryption, bad records). */
+export const isMalformedContainer = (code: string): boolean => ZIP_PREFIXES.some((p) => code.startsWith(p)) && !taken(code);
