@@ -63,11 +63,20 @@ async function analyseNpy(reader: ByteReader, path: string, options: AnalyseOpti
   return { path, format: 'numpy', size: reader.size, anomalies, children, numpy };
 }
 
+/** The name a compressed file's content had: `a.tar.gz` → `a.tar`, `x.tgz` → `x.tar`; undefined when the name carries no compression suffix. */
+function decompressedName(name: string): string | undefined {
+  const m = /^(.+)\.(tgz|tbz2?|txz|gz|bz2|xz|lzma|lz4|z)$/i.exec(name);
+  if (!m) return undefined;
+  return /^t(gz|bz2?|xz)$/i.test(m[2]!) ? `${m[1]}.tar` : m[1];
+}
+
 async function analyseCompressed(reader: ByteReader, ctx: AnalyseContext, kind: NonNullable<ReturnType<typeof detectCompression>>): Promise<Artifact> {
   const { path, options } = ctx;
   const { reader: inflated, anomalies } = await decompressToReader(reader, kind, { maxBytes: options.maxMemberBytes, maxRatio: options.maxCompressionRatio });
   const children: Artifact[] = [];
-  if (inflated) children.push(await ctx.analyseChild(inflated, memberPath(path, `${kind}-decompressed`), ctx.name.replace(/\.(gz|z|bz2|xz|lzma|lz4)$/i, '')));
+  // `a.tar.gz!a.tar!member` reads naturally; a joblib file compressed under its own name keeps the kind.
+  const inner = decompressedName(ctx.name);
+  if (inflated) children.push(await ctx.analyseChild(inflated, memberPath(path, inner ?? `${kind}-decompressed`), inner ?? ctx.name));
   return { path, format: 'compressed', size: reader.size, anomalies, children, compression: { kind, ...(inflated ? { decompressedSize: inflated.size } : {}) } };
 }
 

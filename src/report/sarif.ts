@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding, Report, Severity } from '../types.js';
 import type { Rule } from '../rules/types.js';
+import { jsonSafe } from './json.js';
 
 /** GitHub reads `security-severity` as CVSS-like bands: ≥9 critical, 7–8.9 high, 4–6.9 medium, <4 low. */
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
@@ -96,5 +97,5 @@ export function formatSarif(report: Report, options: SarifOptions): string {
       },
     ],
   };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+  return `${JSON.stringify(sarif, jsonSafe, 2)}\n`;
 }

@@ -19,6 +19,18 @@ const paint = (c: ChalkInstance): Record<Severity, (s: string) => string> => ({
 
 const outerPath = (path: string): string => path.split('!')[0];
 
+/**
+ * Names and messages come from hostile files (tensor names, archive members, template text): C0/C1
+ * controls, DEL and bidirectional overrides are shown as escapes so nothing can drive the terminal
+ * or reorder what the reader sees.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => {
+    const code = ch.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 function formatSize(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let v = bytes;
@@ -50,17 +62,17 @@ export function formatText(report: Report, options: TextOptions): string {
   const lines: string[] = [];
   for (const [file, findings] of groups) {
     const art = artifacts.get(file);
-    lines.push(c.underline(file) + (art ? c.dim(`  ${art.format}, ${formatSize(art.size)}`) : ''));
+    lines.push(c.underline(terminalSafe(file)) + (art ? c.dim(`  ${art.format}, ${formatSize(art.size)}`) : ''));
     findings.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
     for (const f of findings) {
       const label = sev[f.severity](f.severity.toUpperCase().padEnd(8));
-      const loc = where(f);
-      lines.push(`  ${label}  ${f.message}`);
+      const loc = terminalSafe(where(f));
+      lines.push(`  ${label}  ${terminalSafe(f.message)}`);
       lines.push(`  ${' '.repeat(8)}  ${c.dim(f.ruleId)}${loc ? c.dim(`  ${loc}`) : ''}`);
     }
     lines.push('');
   }
-  for (const e of report.errors) lines.push(c.red(`error: ${e.path ? `${e.path}: ` : ''}${e.message}`));
+  for (const e of report.errors) lines.push(c.red(terminalSafe(`error: ${e.path ? `${e.path}: ` : ''}${e.message}`)));
   const s = report.summary;
   const total = SEVERITIES.reduce((n, k) => n + s[k], 0);
   const counts = SEVERITIES.map((k) => (s[k] ? sev[k](`${s[k]} ${k}`) : c.dim(`0 ${k}`))).join(', ');

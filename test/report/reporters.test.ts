@@ -80,6 +80,13 @@ describe('reporters', () => {
     });
   });
 
+  it('writes 64-bit integers from evidence as decimal strings in JSON and SARIF', () => {
+    const report = sampleReport();
+    report.findings[0] = { ...report.findings[0]!, evidence: { count: 2n ** 64n - 1n } };
+    expect(JSON.parse(formatJson(report)).findings[0].evidence.count).to.equal('18446744073709551615');
+    expect(formatSarif(report, { rules: BUILTIN_RULES, toRepoUri: (p) => p })).to.include('18446744073709551615');
+  });
+
   describe('text', () => {
     it('groups by file, shows members, hides info unless verbose, ends with a summary', () => {
       const out = formatText(sampleReport(), { color: false });
@@ -90,6 +97,15 @@ describe('reporters', () => {
       expect(out).to.include('1 info finding not shown');
       expect(out).to.match(/✖ 3 findings \(1 critical, 0 high, 0 medium, 1 low, 1 info\) in 2 files scanned/);
       expect(formatText(sampleReport(), { color: false, verbose: true })).to.include('not a recognised model format');
+    });
+
+    it('shows control and bidi characters from hostile names as escapes, never raw', () => {
+      const report = sampleReport();
+      report.findings[0] = { ...report.findings[0]!, path: 'models/evil.pt!archive/\u001b[2Jx\u202egpj.pt', message: 'tensor "a\u0007\u009b31m" is odd' };
+      const out = formatText(report, { color: false });
+      expect(out).to.include('archive/\\x1b[2Jx\\u202egpj.pt');
+      expect(out).to.include('tensor "a\\x07\\x9b31m" is odd');
+      expect(out).not.to.match(/[\u0007\u001b\u009b\u202e]/);
     });
 
     it('has no escape codes without colour, and has them with colour', () => {
