@@ -1,5 +1,55 @@
-import type { FormatHandler, ZipFlavourHandler } from '../../engine/format-handler.js';
+import type { AnalyseContext, FormatHandler, SniffInput, ZipFlavourHandler } from '../../engine/format-handler.js';
+import type { ByteReader } from '../../types.js';
+import { inspectKerasJson } from './keras-json.js';
+import { scanKerasMetadata } from './keras-metadata.js';
+import { scanSavedModel } from './saved-model.js';
+import type { SavedModelArtifact } from './types.js';
+
+async function analyseSavedModel(reader: ByteReader, context: AnalyseContext): Promise<SavedModelArtifact> {
+  const scan = await scanSavedModel(reader, context.options);
+  const keras = inspectKerasJson(scan.kerasMetadata);
+  return {
+    path: context.path,
+    format: 'tf-savedmodel',
+    size: reader.size,
+    anomalies: [...scan.anomalies, ...keras.anomalies],
+    children: [],
+    savedModel: { ...scan.info, kerasObjects: keras.objects },
+  };
+}
+
+async function analyseKerasMetadata(reader: ByteReader, context: AnalyseContext): Promise<SavedModelArtifact> {
+  const scan = await scanKerasMetadata(reader, context.options);
+  const keras = inspectKerasJson(scan.items);
+  return {
+    path: context.path,
+    format: 'tf-savedmodel',
+    size: reader.size,
+    anomalies: [...scan.anomalies, ...keras.anomalies],
+    children: [],
+    savedModel: { kind: 'keras-metadata', metaGraphCount: 0, tags: [], ops: [], functionCount: 0, functionCalls: 0, assetFiles: [], opUses: [], kerasObjects: keras.objects },
+  };
+}
+
+/*
+ * Found by name, as tf.saved_model.load finds them: `<dir>/saved_model.pb` and tf.keras's
+ * `<dir>/keras_metadata.pb`. (`fingerprint.pb` holds only hashes; `saved_model.pbtxt`, the text
+ * form, is not read yet.) A file with either name that does not decode is reported, not skipped.
+ */
+const savedModelHandler: FormatHandler = {
+  format: 'tf-savedmodel',
+  stage: 'named',
+  sniff: ({ name }: SniffInput) => name === 'saved_model.pb',
+  analyse: analyseSavedModel,
+};
+
+const kerasMetadataHandler: FormatHandler = {
+  format: 'tf-savedmodel',
+  stage: 'named',
+  sniff: ({ name }: SniffInput) => name === 'keras_metadata.pb',
+  analyse: analyseKerasMetadata,
+};
 
 /** This family's entries into the engine (see src/engine/handlers.ts for the order). */
-export const HANDLERS: FormatHandler[] = [];
+export const HANDLERS: FormatHandler[] = [savedModelHandler, kerasMetadataHandler];
 export const ZIP_FLAVOURS: ZipFlavourHandler[] = [];
