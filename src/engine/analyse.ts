@@ -187,6 +187,34 @@ async function analysePickleFile(reader: ByteReader, path: string, options: Anal
   return artifact;
 }
 
+/**
+ * Bytes that are two formats at once: pickle.load and torch.load run the pickle at byte 0 whatever
+ * else the file is, while the other format's loader (h5py after a user block, a safetensors or
+ * GGUF reader) sees its own content. Both readings are analysed; the double life is a finding.
+ */
+function polyglot(artifact: Artifact, pickled: Artifact | undefined, other = artifact.format): Artifact {
+  if (pickled) artifact.children.push(pickled);
+  artifact.anomalies.push({
+    code: 'container/pickle-polyglot',
+    message: `the file is both a pickle and ${other}: pickle.load and torch.load run the pickle, while a loader of ${other} reads the other content`,
+    detail: { format: other },
+  });
+  return artifact;
+}
+
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** libhdf5 finds a superblock after a user block of any power of two ≥ 512; the head covers those below HEAD_BYTES. */
+async function hdf5BeyondHead(reader: ByteReader) {
+  const handler = FORMAT_HANDLERS.find((h) => h.format === 'hdf5');
+  if (!handler) return undefined;
+  for (let at = HEAD_BYTES; at + HDF5_SIGNATURE.length <= reader.size; at *= 2) {
+    const bytes = await reader.read(at, HDF5_SIGNATURE.length);
+    if (HDF5_SIGNATURE.every((b, i) => bytes[i] === b)) return handler;
+  }
+  return undefined;
+}
+
 /** The name a path's last segment gives (after any archive `!` and folder `/`). */
 const nameOf = (path: string): string => baseName(path.slice(path.lastIndexOf('!') + 1));
 
@@ -225,10 +253,12 @@ export async function analyseReader(reader: ByteReader, path: string, depth = 0,
     case 'tar':
       return analyseTar(reader, ctx, head);
     case 'pickle': {
-      // A magic that cannot be a pickle's first opcodes wins over a loose pickle sniff.
       const magic = FORMAT_HANDLERS.find((h) => h.stage === 'magic' && h.format !== 'tar' && h.sniff(sniff));
-      if (magic) return magic.analyse(reader, ctx);
-      return analysePickleFile(reader, path, options);
+      if (magic) return polyglot(await magic.analyse(reader, ctx), await analysePickleFile(reader, memberPath(path, 'pickle'), options));
+      const artifact = await analysePickleFile(reader, path, options);
+      const hdf5 = await hdf5BeyondHead(reader);
+      if (hdf5) artifact.children.push(polyglot(await hdf5.analyse(reader, { ...ctx, path: memberPath(path, 'hdf5') }), undefined, 'hdf5'));
+      return artifact;
     }
     default: {
       if (isNpy(head)) return analyseNpy(reader, path, options);

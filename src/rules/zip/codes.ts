@@ -28,6 +28,7 @@ export const DIVERGENCE_CODES = new Set([
   'tar/duplicate-name',
   'tar/bad-checksum',
   'container/pickle-zip-polyglot',
+  'container/pickle-polyglot',
 ]);
 
 /** Layouts torch.save never writes; the loader either ignores or rejects them. */
