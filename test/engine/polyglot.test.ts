@@ -1,0 +1,35 @@
+import { expect } from 'chai';
+import { fileURLToPath } from 'node:url';
+import { scan } from '../../src/engine/scan.js';
+import { analyseReader } from '../../src/engine/analyse.js';
+import { bufferReader } from '../../src/sources/readers.js';
+
+const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
+
+describe('pickle polyglots: both readings are analysed', () => {
+  for (const [file, hdf5Path] of [
+    ['malicious/polyglot/pickle-hdf5-512.pkl', ''],
+    ['malicious/polyglot/pickle-hdf5-8192.pkl', '!hdf5'],
+  ] as const) {
+    it(`${file}: the pickle's call, the HDF5 model's Lambda and the double reading are all reported`, async () => {
+      const report = await scan({ cwd: fixtures, paths: [file] });
+      const by = (rule: string) => report.findings.filter((f) => f.ruleId === rule);
+      expect(by('pickle/dangerous-global').map((f) => f.message).join()).to.include('os.getcwd');
+      expect(by('keras/lambda-layer')).to.have.length(1);
+      expect(by('keras/lambda-layer')[0]!.path).to.equal(`${file}${hdf5Path}`);
+      const double = by('zip/loader-divergence');
+      expect(double.map((f) => [f.severity, f.message])).to.deep.equal([['high', 'the file is both a pickle and hdf5: pickle.load and torch.load run the pickle, while a loader of hdf5 reads the other content']]);
+    });
+  }
+
+  it('a plain safetensors file is one format, not a polyglot', async () => {
+    const enc = new TextEncoder();
+    const header = enc.encode(JSON.stringify({ __metadata__: { format: 'pt' } }));
+    const bytes = new Uint8Array(8 + header.length);
+    new DataView(bytes.buffer).setBigUint64(0, BigInt(header.length), true);
+    bytes.set(header, 8);
+    const plain = await analyseReader(bufferReader(bytes), 'x.safetensors');
+    expect(plain.format).to.equal('safetensors');
+    expect(plain.anomalies.map((a) => a.code)).not.to.include('container/pickle-polyglot');
+  });
+});
