@@ -50,6 +50,7 @@ export class DenyIndex {
         const entry = this.paths.get(key);
         if (entry) {
           const path = [...head, ...parts.slice(rest)].join('.');
+          if (entry.except?.includes(path)) continue;
           return { path, matched: key, reason: entry.reason, source: entry.source };
         }
       }

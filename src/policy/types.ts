@@ -57,6 +57,11 @@ export interface DenyEntry {
   source: string;
   /** public-bypasses.md line ids this entry closes, e.g. ["B26"]. */
   bypasses?: string[];
+  /**
+   * Exact dotted names below a module target that the entry does not cover (a data rebuilder in an
+   * otherwise code-rebuilding module). Only the exact name: anything reached through it stays denied.
+   */
+  except?: string[];
 }
 
 export interface DenylistFile {

@@ -18,6 +18,12 @@ describe('policy: allowlist', () => {
     expectAllowed('torch.serialization', '_get_layout');
   });
 
+  it("dill's numpy array rebuilder is allowed, the rest of dill stays denied", () => {
+    expectAllowed('dill._dill', '_create_array');
+    for (const n of ['_create_code', '_create_function', '_import_module', '_get_attr', '_create_filehandle', '_create_array.__globals__']) expectDenied('dill._dill', n, `dill._dill.${n}`);
+    expectDenied('dill', '_dill._create_code', 'dill._dill._create_code');
+  });
+
   it('torch.nn layer classes saved by torch.save(model)', () => {
     expectAllowed('torch.nn.modules.linear', 'Linear');
     expectAllowed('torch.nn.modules.linear', 'NonDynamicallyQuantizableLinear');
