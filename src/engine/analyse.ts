@@ -122,14 +122,20 @@ async function analyseZip(reader: ByteReader, ctx: AnalyseContext): Promise<Arti
       if (member.role === 'pickle') children.push(await pickleArtifact(memberReader, childPath, options));
       else await addMemberByContent(children, memberReader, childPath, ctx, false);
     }
-    return { ...torch.artifact, anomalies, children, size: reader.size } as Artifact;
+    const artifact = { ...torch.artifact, anomalies, children, size: reader.size } as Artifact;
+    // torch.load reads the torch records; a loader of another zip layout (load_model on a .keras
+    // name) reads its own members from the same archive: both readings count.
+    const flavour = ZIP_FLAVOURS.find((f) => f.claims(dir.entries.map((e) => e.name), ctx.name));
+    if (flavour) return twoReadings(artifact, await flavour.analyse(reader, { ...ctx, path: memberPath(path, flavour.format) }), `the archive is both a PyTorch checkpoint and a ${flavour.format} model: torch.load and the ${flavour.format} loader read different members`);
+    return artifact;
   }
   const names = dir.entries.map((e) => e.name);
   const flavour = ZIP_FLAVOURS.find((f) => f.claims(names, ctx.name));
   if (flavour) return flavour.analyse(reader, ctx);
   // A generic zip (an .npz among them): every member judged by content, so a pickle under any name is found.
   let opened = 0;
-  for (const entry of dir.entries) {
+  // In file order: a zip read through a decompressing stream (a .zip.gz) then never seeks backwards.
+  for (const entry of [...dir.entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset)) {
     if (entry.isDirectory) continue;
     if (++opened > options.maxArchiveMembers) {
       anomalies.push({ code: 'archive/member-limit', message: `the archive lists more than ${options.maxArchiveMembers} members; the rest were not analysed`, detail: { members: dir.entries.length, limit: options.maxArchiveMembers } });
@@ -187,6 +193,27 @@ async function analysePickleFile(reader: ByteReader, path: string, options: Anal
   return artifact;
 }
 
+/** A second, independent reading of the same bytes becomes a child, and the double life a finding. */
+function twoReadings(artifact: Artifact, other: Artifact, message: string): Artifact {
+  artifact.children.push(other);
+  artifact.anomalies.push({ code: 'container/polyglot', message, detail: { format: artifact.format, other: other.format } });
+  return artifact;
+}
+
+/**
+ * h5py opens any file with an HDF5 superblock after a user block; the zip (or unknown) reading
+ * misses it. The signature is looked for first (reads at rising offsets), so a reader over a
+ * decompressing stream is not sent back to the start after the other reading.
+ */
+async function withHdf5Reading(reader: ByteReader, ctx: AnalyseContext, from: number, read: () => Promise<Artifact>): Promise<Artifact> {
+  const hdf5 = await hdf5Beyond(reader, from);
+  const artifact = await read();
+  if (!hdf5) return artifact;
+  const inner = await hdf5.analyse(reader, { ...ctx, path: memberPath(ctx.path, 'hdf5') });
+  if (artifact.format === 'unknown') return { ...inner, path: ctx.path };
+  return twoReadings(artifact, inner, `the file is both ${artifact.format} and HDF5 (after a user block): h5py and keras.models.load_model read the HDF5 content`);
+}
+
 /**
  * Bytes that are two formats at once: pickle.load and torch.load run the pickle at byte 0 whatever
  * else the file is, while the other format's loader (h5py after a user block, a safetensors or
@@ -204,15 +231,22 @@ function polyglot(artifact: Artifact, pickled: Artifact | undefined, other = art
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
-/** libhdf5 finds a superblock after a user block of any power of two ≥ 512; the head covers those below HEAD_BYTES. */
-async function hdf5BeyondHead(reader: ByteReader) {
+/** libhdf5 finds a superblock at 0 or after a user block of any power of two ≥ 512. */
+async function hdf5Beyond(reader: ByteReader, from: number) {
   const handler = FORMAT_HANDLERS.find((h) => h.format === 'hdf5');
   if (!handler) return undefined;
-  for (let at = HEAD_BYTES; at + HDF5_SIGNATURE.length <= reader.size; at *= 2) {
+  for (let at = from; at + HDF5_SIGNATURE.length <= reader.size; at *= 2) {
     const bytes = await reader.read(at, HDF5_SIGNATURE.length);
     if (HDF5_SIGNATURE.every((b, i) => bytes[i] === b)) return handler;
   }
   return undefined;
+}
+
+function headCached(reader: ByteReader, head: Uint8Array): ByteReader {
+  return {
+    size: reader.size,
+    read: (offset, length) => (offset >= 0 && length > 0 && offset + length <= head.length ? Promise.resolve(head.subarray(offset, offset + length)) : reader.read(offset, length)),
+  };
 }
 
 /** The name a path's last segment gives (after any archive `!` and folder `/`). */
@@ -238,25 +272,28 @@ export interface AnalyseWhere {
 }
 
 /** Detects a reader's format by content and parses it, recursing into members and nested pickles. */
-export async function analyseReader(reader: ByteReader, path: string, depth = 0, options: AnalyseOptions = DEFAULT_ANALYSE_OPTIONS, where: AnalyseWhere = {}): Promise<Artifact> {
+export async function analyseReader(source: ByteReader, path: string, depth = 0, options: AnalyseOptions = DEFAULT_ANALYSE_OPTIONS, where: AnalyseWhere = {}): Promise<Artifact> {
   if (depth > options.maxDepth) {
     const message = `archive nesting deeper than ${options.maxDepth} levels was not opened`;
-    return { path, format: 'unknown', size: reader.size, anomalies: [{ code: 'archive/depth-limit', message, detail: { depth } }], children: [] };
+    return { path, format: 'unknown', size: source.size, anomalies: [{ code: 'archive/depth-limit', message, detail: { depth } }], children: [] };
   }
   const name = where.name ?? nameOf(path);
   const ctx = contextFor(path, name, depth, options, where.file);
-  const head = await reader.read(0, HEAD_BYTES);
+  const head = await source.read(0, HEAD_BYTES);
+  // Parsers re-read the first bytes (magic checks) after probing further in; serving those from
+  // the head keeps a reader over a decompressing stream from restarting for them.
+  const reader = headCached(source, head);
   const sniff = { head, size: reader.size, name };
   switch (detect(head, reader.size)) {
     case 'zip':
-      return analyseZip(reader, ctx);
+      return withHdf5Reading(reader, ctx, 512, () => analyseZip(reader, ctx));
     case 'tar':
       return analyseTar(reader, ctx, head);
     case 'pickle': {
       const magic = FORMAT_HANDLERS.find((h) => h.stage === 'magic' && h.format !== 'tar' && h.sniff(sniff));
       if (magic) return polyglot(await magic.analyse(reader, ctx), await analysePickleFile(reader, memberPath(path, 'pickle'), options));
       const artifact = await analysePickleFile(reader, path, options);
-      const hdf5 = await hdf5BeyondHead(reader);
+      const hdf5 = await hdf5Beyond(reader, HEAD_BYTES);
       if (hdf5) artifact.children.push(polyglot(await hdf5.analyse(reader, { ...ctx, path: memberPath(path, 'hdf5') }), undefined, 'hdf5'));
       return artifact;
     }
@@ -269,9 +306,12 @@ export async function analyseReader(reader: ByteReader, path: string, depth = 0,
       const named = FORMAT_HANDLERS.find((h) => h.stage === 'named' && h.sniff(sniff));
       if (named) return named.analyse(reader, ctx);
       // No zip magic at byte 0, yet a generic reader may still find an archive from its end.
-      const dir = await readZipDirectory(reader);
-      if (dir.entries.length > 0 && dir.prependedBytes > 0) return analyseZip(reader, ctx);
-      return { path, format: 'unknown', size: reader.size, anomalies: [], children: [] };
+      // The head holds HDF5 user blocks up to 2048 (the sniff saw them); larger ones lie beyond it.
+      return withHdf5Reading(reader, ctx, HEAD_BYTES, async () => {
+        const dir = await readZipDirectory(reader);
+        if (dir.entries.length > 0 && dir.prependedBytes > 0) return analyseZip(reader, ctx);
+        return { path, format: 'unknown', size: reader.size, anomalies: [], children: [] };
+      });
     }
   }
 }

@@ -170,8 +170,9 @@ async function analyseSevenZip(reader: ByteReader, context: AnalyseContext): Pro
       anomalies.push(sevenZipAnomaly('7z/unsupported-coder', `the 7z header is packed with ${err.message}, which modelvet does not decode: its members were not checked`, { header: true, coders: err.message }));
       return artifact;
     }
-    if (!(err instanceof SevenZipHeaderError)) throw err;
-    anomalies.push(sevenZipAnomaly('7z/bad-header', `the 7z header cannot be read (${err.message}): its members were not checked`, { error: err.message }));
+    // Any failure here (not only the header checks' own) leaves the members unchecked: fail closed on this archive, keep the scan going.
+    const message = err instanceof SevenZipHeaderError ? err.message : `unexpected: ${(err as Error).message ?? String(err)}`;
+    anomalies.push(sevenZipAnomaly('7z/bad-header', `the 7z header cannot be read (${message}): its members were not checked`, { error: message }));
     return artifact;
   }
   const { files, streams } = header;

@@ -19,8 +19,14 @@ const METADATA = 'metadata.json';
 const WEIGHTS = ['model.weights.h5', 'model.weights.npz'];
 const MAX_LISTED_MEMBERS = 1000;
 
-export function claimsKerasZip(names: readonly string[]): boolean {
-  return names.includes(CONFIG) && (names.includes(METADATA) || WEIGHTS.some((w) => names.includes(w)));
+/**
+ * keras.models.load_model picks its zip reader by the `.keras` name and builds the model from
+ * config.json before it looks for weights, so that name plus a config.json is enough; under
+ * another name the Keras layout (metadata or weights beside the config) has to be there.
+ */
+export function claimsKerasZip(names: readonly string[], name = ''): boolean {
+  if (!names.includes(CONFIG)) return false;
+  return name.toLowerCase().endsWith('.keras') || names.includes(METADATA) || WEIGHTS.some((w) => names.includes(w));
 }
 
 /** Each member once: the entries Python's zipfile sees too, when they differ from the loader view. */
@@ -135,6 +141,6 @@ async function analyseKerasZip(reader: ByteReader, context: AnalyseContext): Pro
 
 export const KERAS_ZIP_FLAVOUR: ZipFlavourHandler = {
   format: 'keras',
-  claims: (names) => claimsKerasZip(names),
+  claims: (names, name) => claimsKerasZip(names, name),
   analyse: analyseKerasZip,
 };

@@ -10,13 +10,6 @@ import { DEFAULT_TEMPLATE_LIMITS } from './limits.js';
 import { decodeUtf8 } from './text.js';
 import type { ChatTemplateArtifact, TemplateConfigKind } from './types.js';
 
-/** After an optional UTF-8 BOM and JSON whitespace, the first byte opens an object. */
-function startsLikeJsonObject(head: Uint8Array): boolean {
-  let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
-  return head[i] === 0x7b;
-}
-
 const isConfigName = (name: string): name is TemplateConfigKind => (TEMPLATE_CONFIG_FILES as readonly string[]).includes(name);
 
 /**
@@ -26,7 +19,9 @@ const isConfigName = (name: string): name is TemplateConfigKind => (TEMPLATE_CON
 const templateConfig: FormatHandler = {
   format: 'tokenizer-config',
   stage: 'named',
-  sniff: ({ name, head }) => isConfigName(name) && startsLikeJsonObject(head),
+  // By name alone: Python's json accepts any amount of leading whitespace, and content that is not
+  // JSON is reported by the analysis (transformers refuses it), never left unrecognised.
+  sniff: ({ name }) => isConfigName(name),
   analyse: (reader, context) => analyseTemplateConfig(reader, context, context.name as TemplateConfigKind),
 };
 
@@ -56,11 +51,11 @@ async function analyseJinjaFile(reader: ByteReader, context: AnalyseContext): Pr
   return { ...chatTemplateArtifact(text, context.path, 'jinja-file'), size: reader.size };
 }
 
-/** `chat_template.jinja` and `additional_chat_templates/*.jinja` (transformers ≥ 4.43): text with no NUL bytes. */
+/** `chat_template.jinja` and `additional_chat_templates/*.jinja` (transformers ≥ 4.43), by name: NUL is valid UTF-8 and Jinja renders past it. */
 const jinjaFile: FormatHandler = {
   format: 'chat-template',
   stage: 'named',
-  sniff: ({ name, head }) => name.endsWith('.jinja') && !head.includes(0),
+  sniff: ({ name }) => name.endsWith('.jinja'),
   analyse: analyseJinjaFile,
 };
 

@@ -6,6 +6,7 @@ export const TF_CODES = {
   sizeLimit: 'tensorflow/size-limit',
   noMetaGraph: 'tensorflow/no-meta-graph',
   badMetadata: 'tensorflow/bad-keras-metadata',
+  textFormat: 'tensorflow/text-format',
 } as const;
 
 export const TF_MALFORMED_CODES: ReadonlySet<string> = new Set(Object.values(TF_CODES));

@@ -4,6 +4,8 @@ import { inspectKerasJson } from './keras-json.js';
 import { scanKerasMetadata } from './keras-metadata.js';
 import { scanSavedModel } from './saved-model.js';
 import type { SavedModelArtifact } from './types.js';
+import { anomaly } from '../anomaly.js';
+import { TF_CODES } from './codes.js';
 
 async function analyseSavedModel(reader: ByteReader, context: AnalyseContext): Promise<SavedModelArtifact> {
   const scan = await scanSavedModel(reader, context.options);
@@ -43,6 +45,24 @@ const savedModelHandler: FormatHandler = {
   analyse: analyseSavedModel,
 };
 
+/**
+ * tf.saved_model.load falls back to `saved_model.pbtxt` when there is no `saved_model.pb`. The
+ * protobuf text format is not decoded here, so the file fails closed rather than being skipped.
+ */
+const savedModelTextHandler: FormatHandler = {
+  format: 'tf-savedmodel',
+  stage: 'named',
+  sniff: ({ name }: SniffInput) => name === 'saved_model.pbtxt',
+  analyse: async (reader, context) => ({
+    path: context.path,
+    format: 'tf-savedmodel',
+    size: reader.size,
+    anomalies: [anomaly(TF_CODES.textFormat, 'saved_model.pbtxt is the text form of a SavedModel, which tf.saved_model.load reads when there is no saved_model.pb; modelvet does not decode the text form, so its ops were not checked')],
+    children: [],
+    savedModel: { kind: 'saved-model', metaGraphCount: 0, tags: [], ops: [], functionCount: 0, functionCalls: 0, assetFiles: [], opUses: [], kerasObjects: 0 },
+  }),
+};
+
 const kerasMetadataHandler: FormatHandler = {
   format: 'tf-savedmodel',
   stage: 'named',
@@ -51,5 +71,5 @@ const kerasMetadataHandler: FormatHandler = {
 };
 
 /** This family's entries into the engine (see src/engine/handlers.ts for the order). */
-export const HANDLERS: FormatHandler[] = [savedModelHandler, kerasMetadataHandler];
+export const HANDLERS: FormatHandler[] = [savedModelHandler, savedModelTextHandler, kerasMetadataHandler];
 export const ZIP_FLAVOURS: ZipFlavourHandler[] = [];

@@ -29,6 +29,7 @@ export const DIVERGENCE_CODES = new Set([
   'tar/bad-checksum',
   'container/pickle-zip-polyglot',
   'container/pickle-polyglot',
+  'container/polyglot',
 ]);
 
 /** Layouts torch.save never writes; the loader either ignores or rejects them. */

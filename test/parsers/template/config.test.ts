@@ -86,9 +86,9 @@ describe('tokenizer_config.json and friends', () => {
     }
   });
 
-  it('files are claimed by name and confirmed by content', async () => {
+  it('files are claimed by name, and content that is not JSON is reported', async () => {
     expect((await analyseAs('config.json', '{"chat_template": "x"}')).format).to.not.equal('tokenizer-config');
-    expect((await analyseAs('tokenizer_config.json', 'not json at all')).format).to.equal('unknown');
+    expect(config(await analyseAs('tokenizer_config.json', 'not json at all')).anomalies.map((x) => x.code)).to.deep.equal([C.configMalformed]);
     // A BOM is claimed (transformers then refuses it, which is the finding).
     expect(config(await analyseAs('tokenizer_config.json', '\ufeff{}')).anomalies.map((x) => x.code)).to.deep.equal([C.configMalformed]);
     // The pickle sniff runs before named handlers: a pickle called tokenizer_config.json is analysed as a pickle.
@@ -124,8 +124,8 @@ describe('.jinja template files', () => {
     expect(legacy.tokenizerConfig.templateNames).to.deep.equal(['default', 'tool_use']);
   });
 
-  it('binary content under a .jinja name is not claimed; invalid UTF-8 text is reported', async () => {
-    expect((await analyseAs('chat_template.jinja', new Uint8Array([0x7b, 0x7b, 0x00, 0x01]))).format).to.equal('unknown');
+  it('a .jinja name is claimed whatever the bytes (NUL is valid UTF-8); invalid UTF-8 is reported', async () => {
+    expect((await analyseAs('chat_template.jinja', new Uint8Array([0x7b, 0x7b, 0x00, 0x01]))).format).to.equal('chat-template');
     const a = (await analyseAs('chat_template.jinja', new Uint8Array([0x7b, 0x7b, 0xc3, 0x28, 0x7d, 0x7d]))) as ChatTemplateArtifact;
     expect(a.anomalies.map((x) => x.code)).to.deep.equal([C.notText]);
     expect(a.template.sha256).to.match(/^[0-9a-f]{64}$/);
