@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     ...rows.map((r) => `| ${r.name} | ${(r.size / MB).toFixed(0)} MiB | ${r.wall.toFixed(2)} s | ${r.rssMb.toFixed(0)} MB | ${r.verdict} |`),
   ].join('\n');
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, Node ${process.version}`;
-  const doc = `# Benchmarks\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${machine}).\nEach row is \`modelvet scan FILE --format json\` under \`/usr/bin/time -v\`, after one warm-up run; the files are generated outside the repository and deleted afterwards.\n\nGoals: scan time independent of tensor data size, peak RSS under 150 MB.\n\n${table}\n`;
+  const doc = `# Benchmarks\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${machine}).\nEach row is \`modelvet scan FILE --format json\` under \`/usr/bin/time -v\`, after one warm-up run; the files are generated outside the repository and deleted afterwards.\n\nGoals: scan time independent of tensor data that need not be read (issues 2 and 3), peak RSS under 150 MB.\n\n${table}\n`;
   writeFileSync(join(repo, 'BENCHMARKS.md'), doc);
   process.stdout.write(`${table}\n`);
 }
