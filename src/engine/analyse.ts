@@ -193,6 +193,16 @@ async function analysePickleFile(reader: ByteReader, path: string, options: Anal
   return artifact;
 }
 
+/**
+ * Some safetensors header lengths read as pickle opcodes by chance (a `T` byte, say). A pickle
+ * that imports, calls and nests nothing cannot run code, so such a reading is not a second life.
+ */
+function canRunCode(artifact: Artifact): boolean {
+  if (!('pickle' in artifact)) return false;
+  const p = artifact.pickle;
+  return p.imports.length + p.calls.length + p.unresolved.length + p.nested.length > 0;
+}
+
 /** A second, independent reading of the same bytes becomes a child, and the double life a finding. */
 function twoReadings(artifact: Artifact, other: Artifact, message: string): Artifact {
   artifact.children.push(other);
@@ -291,7 +301,11 @@ export async function analyseReader(source: ByteReader, path: string, depth = 0,
       return analyseTar(reader, ctx, head);
     case 'pickle': {
       const magic = FORMAT_HANDLERS.find((h) => h.stage === 'magic' && h.format !== 'tar' && h.sniff(sniff));
-      if (magic) return polyglot(await magic.analyse(reader, ctx), await analysePickleFile(reader, memberPath(path, 'pickle'), options));
+      if (magic) {
+        const artifact = await magic.analyse(reader, ctx);
+        const pickled = await analysePickleFile(reader, memberPath(path, 'pickle'), options);
+        return canRunCode(pickled) ? polyglot(artifact, pickled) : artifact;
+      }
       const artifact = await analysePickleFile(reader, path, options);
       const hdf5 = await hdf5Beyond(reader, HEAD_BYTES);
       if (hdf5) artifact.children.push(polyglot(await hdf5.analyse(reader, { ...ctx, path: memberPath(path, 'hdf5') }), undefined, 'hdf5'));
