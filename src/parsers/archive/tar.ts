@@ -79,7 +79,8 @@ export async function readTarEntries(reader: ByteReader, opts: TarReadOptions = 
 
   const fail = (code: TarCode, message: string, detail: Record<string, unknown>, at: number) => {
     readError = message;
-    anomalies.push(tarAnomaly(code, message, { ...detail, loader: 'tarfile raises ReadError; torch falls back to the legacy pickle loader' }, at));
+    // What torch.load does next (falls back to the legacy pickle reader) is said by the torch tar parser.
+    anomalies.push(tarAnomaly(code, message, { ...detail, loader: 'tarfile raises ReadError' }, at));
   };
 
   for (;;) {

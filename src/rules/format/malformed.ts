@@ -11,7 +11,7 @@ export default anomalyRule(
     appliesTo: ['*'],
     docs: {
       description:
-        'A .npy header that numpy would read differently, array bytes that do not match the declared shape, a joblib array whose length cannot be computed statically: each leaves bytes that a loader interprets and the scan could not. Fail closed.',
+        'A .npy header that numpy would read differently, array bytes that do not match the declared shape, a joblib array whose length cannot be computed statically: each leaves bytes that a loader interprets and the scan could not. Fail closed. (safetensors, GGUF, Keras, ONNX, TensorFlow and archives have their own malformed rules.)',
       example: 'a .npy whose header declares 10 float32 values but carries 400 extra bytes',
       fix: 'Re-create the file from trusted data; do not load one that does not parse cleanly.',
     },
