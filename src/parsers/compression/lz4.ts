@@ -10,6 +10,7 @@ import { CorruptData, EndOfInput, UnsupportedData } from './errors.js';
 import type { InputCursor } from './input.js';
 import { syncStream, type SyncDecoder } from './sync-stream.js';
 import type { DecodeStream } from './types.js';
+import { joinChunks } from './join.js';
 
 const FRAME_MAGIC = 0x184d2204;
 const SKIPPABLE_MASK = 0xfffffff0;
@@ -96,17 +97,9 @@ class Lz4Decoder implements SyncDecoder {
   }
 
   take(): Uint8Array {
-    if (this.pending.length === 0) return new Uint8Array(0);
     const parts = this.pending;
     this.pending = [];
-    if (parts.length === 1) return parts[0]!;
-    const all = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      all.set(p, at);
-      at += p.length;
-    }
-    return all;
+    return joinChunks(parts);
   }
 
   step(input: InputCursor, budget: number): boolean {

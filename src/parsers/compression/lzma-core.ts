@@ -5,6 +5,7 @@
  * stream's dictionary size, so a hostile dictionary size costs no more memory than the output.
  */
 import { CorruptData, UnsupportedData } from './errors.js';
+import { joinChunks } from './join.js';
 
 /** Where the range decoder takes its bytes from: the streaming input, or one LZMA2 chunk. */
 export interface ByteSource {
@@ -205,13 +206,7 @@ export class OutWindow {
     if (this.carry.length === 0) return out;
     const parts = [...this.carry, out];
     this.carry = [];
-    const all = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      all.set(p, at);
-      at += p.length;
-    }
-    return all;
+    return joinChunks(parts);
   }
 }
 

@@ -9,6 +9,7 @@ import { Crc64 } from './checks.js';
 import { CorruptData, UnsupportedData } from './errors.js';
 import type { InputCursor } from './input.js';
 import { checkDictionary, decodePropsByte, LzmaDecoder, OutWindow, type ByteSource } from './lzma-core.js';
+import { joinChunks } from './join.js';
 
 export const XZ_MAGIC = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] as const;
 const FOOTER_MAGIC = [0x59, 0x5a] as const;
@@ -185,17 +186,9 @@ export class XzStream {
 
   take(): Uint8Array {
     if (this.lzma2) this.collect();
-    if (this.out.length === 0) return new Uint8Array(0);
     const parts = this.out;
     this.out = [];
-    if (parts.length === 1) return parts[0]!;
-    const all = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      all.set(p, at);
-      at += p.length;
-    }
-    return all;
+    return joinChunks(parts);
   }
 
   private collect(): void {
