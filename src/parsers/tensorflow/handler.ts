@@ -1,36 +1,34 @@
 import type { AnalyseContext, FormatHandler, SniffInput, ZipFlavourHandler } from '../../engine/format-handler.js';
-import type { ByteReader } from '../../types.js';
+import type { Anomaly, ByteReader } from '../../types.js';
 import { inspectKerasJson } from './keras-json.js';
 import { scanKerasMetadata } from './keras-metadata.js';
 import { scanSavedModel } from './saved-model.js';
-import type { SavedModelArtifact } from './types.js';
+import type { SavedModelArtifact, SavedModelInfo } from './types.js';
 import { anomaly } from '../anomaly.js';
 import { TF_CODES } from './codes.js';
+
+const artifact = (reader: ByteReader, context: AnalyseContext, anomalies: Anomaly[], savedModel: SavedModelInfo): SavedModelArtifact => ({
+  path: context.path,
+  format: 'tf-savedmodel',
+  size: reader.size,
+  anomalies,
+  children: [],
+  savedModel,
+});
+
+/** Nothing decoded: no graphs, ops or Keras objects to report. */
+const EMPTY = { metaGraphCount: 0, tags: [], ops: [], functionCount: 0, functionCalls: 0, assetFiles: [], opUses: [] };
 
 async function analyseSavedModel(reader: ByteReader, context: AnalyseContext): Promise<SavedModelArtifact> {
   const scan = await scanSavedModel(reader, context.options);
   const keras = inspectKerasJson(scan.kerasMetadata);
-  return {
-    path: context.path,
-    format: 'tf-savedmodel',
-    size: reader.size,
-    anomalies: [...scan.anomalies, ...keras.anomalies],
-    children: [],
-    savedModel: { ...scan.info, kerasObjects: keras.objects },
-  };
+  return artifact(reader, context, [...scan.anomalies, ...keras.anomalies], { ...scan.info, kerasObjects: keras.objects });
 }
 
 async function analyseKerasMetadata(reader: ByteReader, context: AnalyseContext): Promise<SavedModelArtifact> {
   const scan = await scanKerasMetadata(reader, context.options);
   const keras = inspectKerasJson(scan.items);
-  return {
-    path: context.path,
-    format: 'tf-savedmodel',
-    size: reader.size,
-    anomalies: [...scan.anomalies, ...keras.anomalies],
-    children: [],
-    savedModel: { kind: 'keras-metadata', metaGraphCount: 0, tags: [], ops: [], functionCount: 0, functionCalls: 0, assetFiles: [], opUses: [], kerasObjects: keras.objects },
-  };
+  return artifact(reader, context, [...scan.anomalies, ...keras.anomalies], { kind: 'keras-metadata', ...EMPTY, kerasObjects: keras.objects });
 }
 
 /*
@@ -53,14 +51,8 @@ const savedModelTextHandler: FormatHandler = {
   format: 'tf-savedmodel',
   stage: 'named',
   sniff: ({ name }: SniffInput) => name === 'saved_model.pbtxt',
-  analyse: async (reader, context) => ({
-    path: context.path,
-    format: 'tf-savedmodel',
-    size: reader.size,
-    anomalies: [anomaly(TF_CODES.textFormat, 'saved_model.pbtxt is the text form of a SavedModel, which tf.saved_model.load reads when there is no saved_model.pb; modelvet does not decode the text form, so its ops were not checked')],
-    children: [],
-    savedModel: { kind: 'saved-model', metaGraphCount: 0, tags: [], ops: [], functionCount: 0, functionCalls: 0, assetFiles: [], opUses: [], kerasObjects: 0 },
-  }),
+  analyse: async (reader, context) =>
+    artifact(reader, context, [anomaly(TF_CODES.textFormat, 'saved_model.pbtxt is the text form of a SavedModel, which tf.saved_model.load reads when there is no saved_model.pb; modelvet does not decode the text form, so its ops were not checked')], { kind: 'saved-model', ...EMPTY, kerasObjects: 0 }),
 };
 
 const kerasMetadataHandler: FormatHandler = {
