@@ -2,6 +2,8 @@ import protobuf from 'protobufjs';
 import type { AnalyseContext } from '../../../src/engine/format-handler.js';
 import { DEFAULT_ANALYSE_OPTIONS, analyseReader } from '../../../src/engine/analyse.js';
 import type { ByteReader } from '../../../src/types.js';
+import { countingReader as countBytes } from '../zip/helpers/zip-writer.js';
+import { bufferReader } from '../../../src/sources/readers.js';
 
 /** An encoder-side onnx.proto subset that, unlike the parser's, declares the payload fields. */
 const root = protobuf.parse(
@@ -52,21 +54,7 @@ export const model = (graph: Json, extra: Json = {}): Uint8Array =>
   encodeModel({ ir_version: 9, producer_name: 'test', opset_import: [{ domain: '', version: 17 }], graph: { name: 'g', ...graph }, ...extra });
 
 /** A reader over bytes that counts what was read. */
-export function countingReader(bytes: Uint8Array): ByteReader & { bytesRead: number; reads: number } {
-  const r = {
-    size: bytes.length,
-    bytesRead: 0,
-    reads: 0,
-    async read(offset: number, length: number) {
-      if (offset >= bytes.length || length <= 0) return new Uint8Array(0);
-      const out = bytes.subarray(offset, Math.min(bytes.length, offset + length));
-      r.bytesRead += out.length;
-      r.reads++;
-      return out;
-    },
-  };
-  return r;
-}
+export const countingReader = (bytes: Uint8Array): ByteReader & { bytesRead: number; reads: number } => countBytes(bufferReader(bytes));
 
 export const analyse = (reader: ByteReader, name = 'model.onnx', file?: AnalyseContext['file']) =>
   analyseReader(reader, name, 0, DEFAULT_ANALYSE_OPTIONS, file ? { file } : {});

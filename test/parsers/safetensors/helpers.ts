@@ -1,6 +1,5 @@
 import { parseSafetensors, type SafetensorsParse } from '../../../src/parsers/safetensors/parse.js';
 import { bufferReader } from '../../../src/sources/readers.js';
-import type { ByteReader } from '../../../src/types.js';
 
 const enc = new TextEncoder();
 
@@ -33,18 +32,5 @@ export const parse = (bytes: Uint8Array, maxHeaderBytes = 100_000_000): Promise<
 
 export const codes = (r: { anomalies: Array<{ code: string }> }): string[] => r.anomalies.map((a) => a.code);
 
-/** Wraps a reader and counts what is read through it. */
-export function countingReader(inner: ByteReader): ByteReader & { bytesRead: number; reads: number } {
-  const counter = {
-    size: inner.size,
-    bytesRead: 0,
-    reads: 0,
-    async read(offset: number, length: number) {
-      const got = await inner.read(offset, length);
-      counter.bytesRead += got.length;
-      counter.reads++;
-      return got;
-    },
-  };
-  return counter;
-}
+/** Wraps a reader and counts what is read through it (the zip tests' counter). */
+export { countingReader } from '../zip/helpers/zip-writer.js';
