@@ -19,8 +19,29 @@ export interface ByteReader {
 
 export interface Location {
   offset?: number;
+  /** 1-based. In a notebook, the line within `cell`. */
   line?: number;
+  /** 1-based. */
   column?: number;
+  /** Notebook code cell, 1-based, counting code cells only. */
+  cell?: number;
+}
+
+/**
+ * A Hugging Face repository named somewhere: a download in code or a config, or a record in a
+ * lockfile or BOM. Provenance rules (pinning, publishers) read these from any artifact.
+ */
+export interface ModelRef {
+  /** `org/name`, or a bare legacy name (`gpt2`) as written. */
+  repo: string;
+  repoType: 'model' | 'dataset' | 'space';
+  /** The revision as written: none given, a literal, or an expression whose value is not known statically. */
+  revision: { kind: 'absent' } | { kind: 'literal'; value: string } | { kind: 'unknown'; text: string };
+  /** `download`: loading fetches it (code, configs); `record`: it is written down (lockfile, BOM). */
+  use: 'download' | 'record';
+  /** What names it: a resolved callee (`transformers.AutoModel.from_pretrained`) or a config key path. */
+  via: string;
+  location?: Location;
 }
 
 export interface Finding {
@@ -69,6 +90,13 @@ export type FormatId =
   | 'tf-savedmodel'
   | 'tar'
   | '7z'
+  | 'python-source'
+  | 'notebook'
+  | 'javascript-source'
+  | 'model-config'
+  | 'dependency-manifest'
+  | 'modelvet-lock'
+  | 'model-signature'
   | 'unknown';
 
 export interface ArtifactBase {
@@ -80,6 +108,10 @@ export interface ArtifactBase {
   anomalies: Anomaly[];
   /** Artifacts found inside this one (archive members, nested pickles). */
   children: Artifact[];
+  /** Hub repositories this artifact names (code, configs, lockfiles). */
+  modelRefs?: ModelRef[];
+  /** Set on whole local files by the integrity pass: the digests expected of it and the one measured. */
+  integrity?: IntegrityStatus;
 }
 
 export interface UnknownArtifact extends ArtifactBase {
@@ -109,6 +141,12 @@ import type { KerasArtifact, Hdf5Artifact } from './parsers/keras/types.js';
 import type { OnnxArtifact } from './parsers/onnx/types.js';
 import type { SavedModelArtifact } from './parsers/tensorflow/types.js';
 import type { TarArtifact, SevenZipArtifact } from './parsers/archive/types.js';
+import type { CodeArtifact } from './parsers/code/types.js';
+import type { ModelConfigArtifact } from './parsers/model-config/types.js';
+import type { DependencyArtifact } from './parsers/deps/types.js';
+import type { ModelvetLockArtifact } from './parsers/modelvet-lock/types.js';
+import type { ModelSignatureArtifact } from './parsers/model-signature/types.js';
+import type { IntegrityStatus } from './integrity/types.js';
 
 export type Artifact =
   | UnknownArtifact
@@ -129,7 +167,12 @@ export type Artifact =
   | OnnxArtifact
   | SavedModelArtifact
   | TarArtifact
-  | SevenZipArtifact;
+  | SevenZipArtifact
+  | CodeArtifact
+  | ModelConfigArtifact
+  | DependencyArtifact
+  | ModelvetLockArtifact
+  | ModelSignatureArtifact;
 
 export interface ReportArtifact {
   path: string;

@@ -1,5 +1,10 @@
 import type { FormatHandler, ZipFlavourHandler } from './format-handler.js';
 import * as archive from '../parsers/archive/handler.js';
+import * as code from '../parsers/code/handler.js';
+import * as deps from '../parsers/deps/handler.js';
+import * as modelConfig from '../parsers/model-config/handler.js';
+import * as modelvetLock from '../parsers/modelvet-lock/handler.js';
+import * as modelSignature from '../parsers/model-signature/handler.js';
 import * as gguf from '../parsers/gguf/handler.js';
 import * as keras from '../parsers/keras/handler.js';
 import * as onnx from '../parsers/onnx/handler.js';
@@ -11,7 +16,9 @@ import * as template from '../parsers/template/handler.js';
  * Format families beyond the pickle/torch/zip core. Each lists its handlers in
  * `src/parsers/<family>/handler.ts`; the order here is the detection order within a stage.
  */
-const FAMILIES = [safetensors, gguf, keras, archive, template, onnx, tensorflow];
+// Text families come last: their names (`*.json`, `*.yaml`) are the loosest, so a file another
+// family claims by name (tokenizer_config.json, model.safetensors.index.json) is never taken from it.
+const FAMILIES = [safetensors, gguf, keras, archive, template, onnx, tensorflow, code, deps, modelvetLock, modelSignature, modelConfig];
 
 export const FORMAT_HANDLERS: readonly FormatHandler[] = FAMILIES.flatMap((f) => f.HANDLERS);
 

@@ -1,5 +1,9 @@
 import type { Rule } from './types.js';
 import { RULES as archiveRules } from './archive/index.js';
+import { RULES as codeRules } from './code/index.js';
+import { RULES as dependencyRules } from './dependencies/index.js';
+import { RULES as integrityRules } from './integrity/index.js';
+import { RULES as provenanceRules } from './provenance/index.js';
 import { RULES as ggufRules } from './gguf/index.js';
 import { RULES as kerasRules } from './keras/index.js';
 import { RULES as onnxRules } from './onnx/index.js';
@@ -65,4 +69,8 @@ export const BUILTIN_RULES: readonly Rule[] = [
   ...onnxRules,
   ...tensorflowRules,
   ...archiveRules,
+  ...codeRules,
+  ...provenanceRules,
+  ...dependencyRules,
+  ...integrityRules,
 ];
