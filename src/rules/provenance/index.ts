@@ -1,4 +1,6 @@
 import type { Rule } from '../types.js';
+import lookalikePublisher from './lookalike-publisher.js';
+import unknownPublisher from './unknown-publisher.js';
 
 /** This family's rules, one file each. */
-export const RULES: Rule[] = [];
+export const RULES: Rule[] = [lookalikePublisher, unknownPublisher];
