@@ -4,6 +4,22 @@ export interface HubRef {
   repoType: 'model' | 'dataset' | 'space';
   /** As asked; undefined means the default branch. */
   revision?: string;
+  /** A file or folder inside the repo, when the reference named one (`.../blob/<rev>/<path>`, `.../tree/<rev>/<path>`). */
+  path?: string;
+  /** The origin of a Hub URL reference (`https://huggingface.co`); used only when no endpoint is configured. */
+  endpoint?: string;
+}
+
+/** How the client retries 429, 5xx and network errors. */
+export interface RetryPolicy {
+  /** Attempts after the first one. */
+  retries: number;
+  /** First backoff delay; doubles per attempt, with jitter. */
+  baseDelayMs: number;
+  /** Ceiling of one backoff delay. */
+  maxDelayMs: number;
+  /** The longest wait a server may ask for (`Retry-After`, `RateLimit`) that the client still honours; longer means give up. */
+  maxWaitMs: number;
 }
 
 export interface HubClientOptions {
@@ -11,6 +27,17 @@ export interface HubClientOptions {
   endpoint?: string;
   /** Access token; defaults to `HF_TOKEN`. Never printed, logged, or put in an error. */
   token?: string;
+  /** Environment to read `HF_ENDPOINT` / `HF_TOKEN` from; defaults to `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  retry?: Partial<RetryPolicy>;
+  /** Time allowed until response headers arrive, per attempt. */
+  timeoutMs?: number;
+  /** Time a response body may stall before the request is aborted. */
+  idleTimeoutMs?: number;
+  /** The fetch the client wraps (tests, proxies); defaults to the global fetch. */
+  fetch?: typeof fetch;
+  /** Replaceable for tests; defaults to setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface HubFile {
@@ -22,6 +49,8 @@ export interface HubFile {
   xetHash?: string;
   /** The git blob id (SHA-1 of `blob <size>\0<content>`): not a SHA-256 of the content. */
   gitOid: string;
+  /** True when the git blob is an LFS/Xet pointer, so `gitOid` says nothing about the content. */
+  pointer?: boolean;
 }
 
 export interface ResolvedHubRepo {
@@ -29,4 +58,7 @@ export interface ResolvedHubRepo {
   /** 40-hex commit the revision resolved to; every read is made at this commit. */
   commit: string;
   files: HubFile[];
+  /** From the repo info at that commit, when the Hub said. */
+  gated?: false | 'auto' | 'manual';
+  private?: boolean;
 }
