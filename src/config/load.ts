@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import YAML from 'yaml';
 import { UsageError } from '../util/errors.js';
+import { AdvisoryFileError, loadAdvisoryFile } from '../policy/advisories/load.js';
 import type { ConfigFile, ResolvedConfig, RuleSetting } from './types.js';
 import { validateConfig } from './validate.js';
 
@@ -49,6 +50,23 @@ function parseFile(file: string): unknown {
   }
 }
 
+/**
+ * The config's extra advisory files, resolved against its folder and validated now: a broken
+ * one is a configuration error (exit 2), not a rule failure in the middle of a scan.
+ */
+function advisoryFiles(data: ConfigFile, baseDir: string, file: string | undefined): string[] {
+  return (data.advisories ?? []).map((p) => {
+    const path = resolve(baseDir, p);
+    try {
+      loadAdvisoryFile(path);
+    } catch (err) {
+      if (err instanceof AdvisoryFileError) throw new UsageError(`invalid advisories file in ${file ?? 'configuration'}: ${err.message}`);
+      throw err;
+    }
+    return path;
+  });
+}
+
 export interface LoadConfigOptions {
   /** `--config FILE`: used as is, no discovery. */
   configFile?: string;
@@ -68,15 +86,17 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
     file = findConfigFile(cwd);
   }
   const data: ConfigFile = file ? validateConfig(parseFile(file), file) : {};
+  const baseDir = file ? dirname(file) : resolve(cwd);
   return {
     file,
-    baseDir: file ? dirname(file) : resolve(cwd),
+    baseDir,
     rules: { ...(data.rules ?? {}), ...(options.ruleOverrides ?? {}) },
     plugins: data.plugins ?? [],
     trustedPublishers: data.trustedPublishers ?? [],
     allowGlobals: data.pickle?.allowGlobals ?? [],
     ignore: data.ignore ?? [],
     suppressions: data.suppressions ?? [],
+    advisories: advisoryFiles(data, baseDir, file),
   };
 }
 

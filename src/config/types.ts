@@ -18,6 +18,8 @@ export interface ConfigFile {
   pickle?: { allowGlobals?: string[] };
   ignore?: string[];
   suppressions?: Suppression[];
+  /** Extra loader-advisory files (schemas/advisories.schema.json), relative to the config file. */
+  advisories?: string[];
 }
 
 /** The configuration in force: file (if any) plus command-line overrides. */
@@ -32,4 +34,6 @@ export interface ResolvedConfig {
   allowGlobals: string[];
   ignore: string[];
   suppressions: Suppression[];
+  /** Extra loader-advisory files, absolute, already validated. */
+  advisories: string[];
 }

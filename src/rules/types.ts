@@ -44,6 +44,8 @@ export interface RuleSettings {
   /** Extra `module.name` / `module.*` pickle globals the user allows. */
   allowedGlobals: string[];
   trustedPublishers: string[];
+  /** Extra loader-advisory files (absolute paths, validated when the config was loaded) beside the shipped ones. */
+  advisories?: string[];
 }
 
 export interface RuleContext {

@@ -3,7 +3,18 @@ import type { FormatId } from '../../types.js';
 const TORCH: FormatId[] = ['pickle', 'pytorch-zip', 'pytorch-legacy', 'pytorch-legacy-tar', 'torchscript'];
 const PICKLE: FormatId[] = [...TORCH, 'compressed', 'zip'];
 /** Text a tool opens as text; any model format under such a name hides from name-based walkers. */
-const TEXT: FormatId[] = ['unknown', 'safetensors-index', 'tokenizer-config', 'chat-template'];
+const TEXT: FormatId[] = [
+  'unknown',
+  'safetensors-index',
+  'tokenizer-config',
+  'chat-template',
+  'python-source',
+  'notebook',
+  'javascript-source',
+  'model-config',
+  'dependency-manifest',
+  'modelvet-lock',
+];
 
 /**
  * What content each name promises, longest suffix first. Names that promise nothing in particular
