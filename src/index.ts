@@ -1,7 +1,11 @@
 /**
- * modelvet as a library: scan() returns the same report object `modelvet scan --format json` prints.
+ * modelvet as a library: scan() and verify() return the same report object `modelvet scan|verify
+ * --format json` prints; lock() writes modelvet.lock.json and returns what it wrote.
  */
 export { scan, prepare, type ScanOptions } from './engine/scan.js';
+export { lock, type LockOptions, type LockResult } from './integrity/lock.js';
+export { verify, type VerifyOptions } from './integrity/verify.js';
+export type { Lockfile, LockedModel, LockedFile, LockSource, ExpectedDigest, IntegrityStatus } from './integrity/types.js';
 export { analyseReader } from './engine/analyse.js';
 export { loadConfig } from './config/load.js';
 export { RuleRegistry, loadPlugins } from './rules/registry.js';

@@ -16,6 +16,7 @@ export default class Scan extends Command {
   static override flags = {
     ...reportFlags,
     hash: Flags.boolean({ description: "record each file's SHA-256 in the report (reads every byte)", default: false }),
+    lockfile: Flags.string({ description: 'check scanned files against this lockfile (default: nearest modelvet.lock.json from the working directory up)' }),
   };
 
   async run(): Promise<void> {
@@ -29,6 +30,7 @@ export default class Scan extends Command {
       prepared,
       paths: argv as string[],
       hash: flags.hash,
+      lockfile: flags.lockfile,
       onProgress: progress ? (done, total, path) => progress.write(`\r\x1b[Kscanning ${done}/${total} ${path.slice(-60)}`) : undefined,
     });
     if (progress) progress.write('\r\x1b[K');

@@ -6,6 +6,7 @@ import { RuleRegistry, loadPlugins } from '../rules/registry.js';
 import { collectTargets, type LocalTarget } from '../sources/local.js';
 import { fileReader } from '../sources/readers.js';
 import { sha256Of } from '../sources/hash.js';
+import { ScanIntegrity } from '../integrity/scan-pass.js';
 import { UsageError } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
 import { analyseReader, DEFAULT_ANALYSE_OPTIONS } from './analyse.js';
@@ -19,6 +20,8 @@ export interface ScanOptions extends LoadConfigOptions {
   prepared?: Prepared;
   /** Hash every file (SHA-256). Off by default: a scan's cost should not grow with tensor bytes. */
   hash?: boolean;
+  /** `--lockfile FILE`: the lockfile whose digests scanned files are checked against (default: the nearest modelvet.lock.json from cwd up). */
+  lockfile?: string;
   /** Called as each file finishes, for progress display. */
   onProgress?: (done: number, total: number, path: string) => void;
   /** YYYY-MM-DD used to expire suppressions; defaults to today (UTC). */
@@ -82,10 +85,12 @@ export async function scan(options: ScanOptions = {}): Promise<Report> {
   const { config, registry } = options.prepared ?? (await prepare(options));
   const targets = await collectTargets(options.paths?.length ? options.paths : ['.'], { cwd, ignore: config.ignore, ignoreBase: config.baseDir });
   const rules = registry.all();
-  const settings = { allowedGlobals: config.allowGlobals, trustedPublishers: config.trustedPublishers };
+  // Expected digests of the scanned files; only files that have one are hashed (in parallel, while parsing).
+  const integrity = await ScanIntegrity.prepare(targets, { cwd, paths: options.paths ?? [], lockfile: options.lockfile, maxJsonBytes: DEFAULT_ANALYSE_OPTIONS.maxJsonBytes });
+  const settings = { allowedGlobals: config.allowGlobals, trustedPublishers: config.trustedPublishers, advisories: config.advisories };
   const artifacts: ReportArtifact[] = [];
   const errors: ReportError[] = [];
-  let findings: Finding[] = [];
+  const findings: Finding[] = [];
 
   let done = 0;
   for (const target of targets) {
@@ -96,7 +101,8 @@ export async function scan(options: ScanOptions = {}): Promise<Report> {
         const reader = await fileReader(target.absPath);
         try {
           root = await analyseReader(reader, target.displayPath, 0, DEFAULT_ANALYSE_OPTIONS, { file: { absolutePath: target.absPath } });
-          if (options.hash) root.sha256 = await sha256Of(reader);
+          await integrity.apply(root, target.absPath);
+          if (options.hash) root.sha256 = (await integrity.sha256Of(target.absPath)) ?? (await sha256Of(reader));
         } finally {
           await reader.close();
         }
@@ -109,10 +115,22 @@ export async function scan(options: ScanOptions = {}): Promise<Report> {
     findings.push(...runRules(root, { rules, ruleSettings: config.rules, settings }));
     options.onProgress?.(++done, targets.length, target.displayPath);
   }
+  for (const extra of integrity.extraArtifacts()) findings.push(...runRules(extra, { rules, ruleSettings: config.rules, settings }));
+  await integrity.close();
 
-  const today = options.today ?? new Date().toISOString().slice(0, 10);
-  const { kept, suppressed, expired } = applySuppressions(findings, config.suppressions, today);
-  findings = kept;
+  return finishReport({ findings, artifacts, errors, prepared: { config, registry }, today: options.today });
+}
+
+/**
+ * The report every checking command returns (scan, verify): suppressions applied (expired ones
+ * become findings), findings sorted, severities counted.
+ */
+export function finishReport(input: { findings: Finding[]; artifacts: ReportArtifact[]; errors: ReportError[]; prepared: Prepared; today?: string }): Report {
+  const { artifacts, errors } = input;
+  const { config, registry } = input.prepared;
+  const today = input.today ?? new Date().toISOString().slice(0, 10);
+  const { kept, suppressed, expired } = applySuppressions(input.findings, config.suppressions, today);
+  const findings = kept;
   const expiredRule = registry.get('config/suppression-expired')!.meta;
   const expiredSetting = config.rules[expiredRule.id];
   for (const s of expired) {

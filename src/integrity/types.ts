@@ -50,4 +50,23 @@ export interface IntegrityStatus {
   expected: ExpectedDigest[];
   /** Measured SHA-256, set when there was something to compare it with. */
   actualSha256?: string;
+  /** Measured size in bytes, set with `actualSha256` (a lockfile's size is compared too). */
+  actualSize?: number;
+  /**
+   * A Hugging Face cache blob named by 40 hex digits: a git blob id, `sha1("blob <size>\0" + content)`.
+   * It pins the content as firmly as a SHA-256 name does, so it counts as an expectation.
+   */
+  gitBlob?: { expected: string; actual?: string; where: string };
+  /**
+   * Byte ranges of this file a signing manifest (serialization `shards`) covers, checked: the
+   * manifest records the file even though no whole-file digest exists.
+   */
+  signedShards?: { where: string; checked: number; mismatches: Array<{ start: number; end: number; expected: string | null; actual: string | null }> };
+  /**
+   * Records that cover this file's folder but not the file: a locked local folder (or locked Hub
+   * commit) without an entry for it, a signed model folder whose manifest does not list it.
+   */
+  notRecorded?: Array<{ by: 'lockfile' | 'signing-manifest'; where: string }>;
+  /** Why the file could not be hashed, when it could not (then nothing was compared). */
+  error?: string;
 }
