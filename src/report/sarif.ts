@@ -45,7 +45,9 @@ export function formatSarif(report: Report, options: SarifOptions): string {
   const results = report.findings.map((f) => {
     const [outer, ...members] = f.path.split('!');
     const member = members.join('!');
-    const text = member ? `${f.message} (in ${member})` : f.message;
+    const cell = f.location?.cell;
+    const where = [member ? `in ${member}` : '', cell !== undefined ? `notebook cell ${cell}, line ${f.location?.line ?? 1}` : ''].filter(Boolean).join(', ');
+    const text = where ? `${f.message} (${where})` : f.message;
     return {
       ruleId: f.ruleId,
       ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
@@ -55,7 +57,8 @@ export function formatSarif(report: Report, options: SarifOptions): string {
         {
           physicalLocation: {
             artifactLocation: { uri: options.toRepoUri(outer), uriBaseId: '%SRCROOT%' },
-            region: { startLine: f.location?.line ?? 1, ...(f.location?.column ? { startColumn: f.location.column } : {}) },
+            // A notebook's line counts within a cell, not within the .ipynb file: the cell goes in the message.
+            region: cell !== undefined ? { startLine: 1 } : { startLine: f.location?.line ?? 1, ...(f.location?.column ? { startColumn: f.location.column } : {}) },
           },
           ...(member ? { logicalLocations: [{ fullyQualifiedName: f.path, kind: 'member' }] } : {}),
         },
@@ -65,6 +68,7 @@ export function formatSarif(report: Report, options: SarifOptions): string {
         severity: f.severity,
         'security-severity': SECURITY_SEVERITY[f.severity],
         ...(f.location?.offset !== undefined ? { byteOffset: f.location.offset } : {}),
+        ...(cell !== undefined ? { notebookCell: cell, cellLine: f.location?.line } : {}),
         ...(f.evidence ? { evidence: f.evidence } : {}),
       },
     };

@@ -44,7 +44,9 @@ function formatSize(bytes: number): string {
 
 function where(f: Finding): string {
   const member = f.path.includes('!') ? f.path.slice(f.path.indexOf('!') + 1) : '';
-  const at = f.location?.offset !== undefined ? `offset ${f.location.offset}` : f.location?.line !== undefined ? `line ${f.location.line}` : '';
+  const loc = f.location;
+  const line = loc?.line !== undefined ? `line ${loc.line}${loc.column !== undefined ? `:${loc.column}` : ''}` : '';
+  const at = loc?.offset !== undefined ? `offset ${loc.offset}` : loc?.cell !== undefined ? `cell ${loc.cell}${line ? `, ${line}` : ''}` : line;
   return [member, at].filter(Boolean).join(', ');
 }
 

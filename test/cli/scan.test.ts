@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/cli.js';
 import { reportValidator, sarifValidator } from '../helpers/schemas.js';
 
+
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const benign = 'examples/benign/tiny-classifier.pt';
 const malicious = 'examples/malicious/getcwd-reduce.pt';
@@ -13,10 +14,11 @@ const malicious = 'examples/malicious/getcwd-reduce.pt';
 describe('modelvet scan (CLI)', function () {
   this.timeout(60_000);
 
-  it('exits 0 on a benign checkpoint and prints a summary', () => {
+  it('exits 0 on a benign checkpoint and prints a summary (its one medium: no recorded checksum)', () => {
     const r = runCli(['scan', benign], { cwd: repo });
     expect(r.status, r.stderr).to.equal(0);
-    expect(r.stdout).to.match(/0 critical, 0 high, 0 medium/);
+    expect(r.stdout).to.match(/0 critical, 0 high, 1 medium/);
+    expect(r.stdout).to.include('integrity/missing-checksum');
   });
 
   it('exits 1 on the malicious example and names the callable', () => {
@@ -35,7 +37,7 @@ describe('modelvet scan (CLI)', function () {
   });
 
   it('--rule turns a rule off or changes its severity', () => {
-    const off = runCli(['scan', benign, '--fail-on', 'low', '--rule', 'pickle/prefer-safetensors=off'], { cwd: repo });
+    const off = runCli(['scan', benign, '--fail-on', 'low', '--rule', 'pickle/prefer-safetensors=off', '--rule', 'integrity/missing-checksum=off'], { cwd: repo });
     expect(off.status, off.stdout).to.equal(0);
     const raised = runCli(['scan', benign, '--rule', 'pickle/prefer-safetensors=high'], { cwd: repo });
     expect(raised.status).to.equal(1);

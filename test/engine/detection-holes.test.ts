@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { scan } from '../../src/engine/scan.js';
 import { buildZip } from '../parsers/zip/helpers/zip-writer.js';
 import { kerasConfig } from '../parsers/keras/helpers.js';
+import { contentFindings } from '../helpers/content-findings.js';
 
 /**
  * Places a loader reads that an earlier version of the engine left unrecognised (found in review):
@@ -19,7 +20,7 @@ const put = (name: string, bytes: Uint8Array | string): string => {
   writeFileSync(path, bytes);
   return name;
 };
-const findings = async (name: string) => (await scan({ cwd: dir, paths: [name] })).findings;
+const findings = async (name: string) => contentFindings((await scan({ cwd: dir, paths: [name] })).findings);
 const lambdaH5 = new Uint8Array(readFileSync(`${fixtures}malicious/keras/lambda.h5`));
 const escape = "{{ cycler.__init__.__globals__.os.getcwd() }}";
 

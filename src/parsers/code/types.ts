@@ -12,7 +12,12 @@ export type CodeValue =
   | { kind: 'none' }
   /** A filesystem expression: `os.path.join(...)`, `pathlib.Path(...)`, `Path(...) / "x"`, `__file__`-based. */
   | { kind: 'path'; text: string }
-  | { kind: 'unknown'; text: string };
+  /**
+   * `resolved`: for a name or attribute chain (not a local variable), the dotted name it resolves to
+   * through imports (`Loader=SafeLoader` after `from yaml import SafeLoader` → `yaml.SafeLoader`),
+   * or as written when it is bound nowhere.
+   */
+  | { kind: 'unknown'; text: string; resolved?: string };
 
 /** One call in the source, with its callee resolved through imports. */
 export interface CodeCall {
