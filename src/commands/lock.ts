@@ -14,6 +14,8 @@ export default class Lock extends Command {
     lockfile: Flags.string({ description: 'lockfile to write (default: ./modelvet.lock.json)' }),
     endpoint: Flags.string({ description: 'Hugging Face Hub endpoint (default: HF_ENDPOINT or https://huggingface.co)' }),
     token: Flags.string({ description: 'Hugging Face token for gated or private repos (default: HF_TOKEN; never printed)' }),
+    'allow-download': Flags.boolean({ description: 'download and hash Hub files the Hub gives no SHA-256 for (non-LFS files over --max-download-mb, Xet-only files)', default: false }),
+    'max-download-mb': Flags.integer({ description: 'largest non-LFS Hub file downloaded to hash it, in MiB (default 10)', min: 0 }),
     progress: Flags.boolean({ description: 'show a progress bar on a terminal for long hashing', default: true, allowNo: true }),
     quiet: Flags.boolean({ char: 'q', description: 'print nothing on success', default: false }),
     debug: Flags.boolean({ description: 'print stack traces of internal errors', default: false }),
@@ -28,6 +30,8 @@ export default class Lock extends Command {
       lockfile: flags.lockfile,
       endpoint: flags.endpoint,
       token: flags.token,
+      allowDownload: flags['allow-download'],
+      ...(flags['max-download-mb'] !== undefined ? { maxDownloadBytes: flags['max-download-mb'] * 1024 * 1024 } : {}),
       progress: flags.progress && !flags.quiet,
     });
     for (const s of result.skipped) process.stderr.write(`modelvet: not locked: ${terminalSafe(s.path)}: ${terminalSafe(s.reason)}\n`);

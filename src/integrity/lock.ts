@@ -23,6 +23,8 @@ export interface LockOptions extends Pick<HashPoolOptions, 'threads' | 'chunkByt
   token?: string;
   /** Largest non-LFS Hub file downloaded to hash it. */
   maxDownloadBytes?: number;
+  /** Download and hash Hub files that have no content hash (over the cap, or Xet-only). */
+  allowDownload?: boolean;
   /** Where cache snapshots are looked up when refreshing an entry recovered from the cache. */
   hfCacheDir?: string;
   /** Draw a progress bar on stderr when it is a terminal and the work is long (`--no-progress` clears it). */
@@ -124,7 +126,7 @@ export async function lock(options: LockOptions = {}): Promise<LockResult> {
   const locked: LockedModel[] = [];
   for (const t of targets) {
     if (t.kind !== 'hub') continue;
-    locked.push(await lockHubModel(t.ref, { endpoint: options.endpoint, token: options.token, ...(options.maxDownloadBytes !== undefined ? { maxDownloadBytes: options.maxDownloadBytes } : {}) }));
+    locked.push(await lockHubModel(t.ref, { endpoint: options.endpoint, token: options.token, ...(options.maxDownloadBytes !== undefined ? { maxDownloadBytes: options.maxDownloadBytes } : {}), ...(options.allowDownload ? { allowDownload: true } : {}) }));
   }
   locked.push(...(await hashPlans(plans, options)));
 

@@ -162,6 +162,10 @@ describe('modelvet lock / verify (CLI)', function () {
           id: 'acme/tiny',
           commits: [{ sha: COMMIT, branches: ['main'], files: [{ path: 'config.json', content: config }, { path: 'model.safetensors', content: weights, lfs: true }] }],
         },
+        {
+          id: 'acme/xet-only',
+          commits: [{ sha: COMMIT, branches: ['main'], files: [{ path: 'model.safetensors', content: weights, xet: true }] }],
+        },
       ], { tokens: ['hf_secretsecret'] });
     });
     after(() => hub.close());
@@ -182,6 +186,17 @@ describe('modelvet lock / verify (CLI)', function () {
       ]);
       // The LFS file itself was never downloaded.
       expect(hub.requests.some((q) => q.method === 'GET' && q.path.endsWith('/model.safetensors'))).to.equal(false);
+    });
+
+    it('a file with only a Xet hash is refused in one line, and locked by download with --allow-download', async () => {
+      const refused = await runCliAsync(['lock', 'hf:acme/xet-only', '--endpoint', hub.url, '--lockfile', 'xet.lock.json'], { cwd: dir, env: { HF_TOKEN: '' } });
+      expect(refused.status).to.equal(2);
+      expect(refused.stderr.trim().split('\n')).to.have.length(1);
+      expect(refused.stderr).to.include('--allow-download');
+      const r = await runCliAsync(['lock', 'hf:acme/xet-only', '--endpoint', hub.url, '--lockfile', 'xet.lock.json', '--allow-download'], { cwd: dir, env: { HF_TOKEN: '' } });
+      expect(r.status, r.stderr).to.equal(0);
+      const lockfile = JSON.parse(readFileSync(join(dir, 'xet.lock.json'), 'utf8')) as Lockfile;
+      expect(lockfile.models[0]!.files).to.deep.equal([{ path: 'model.safetensors', size: weights.length, sha256: sha256(weights), from: 'hub-download' }]);
     });
   });
 });

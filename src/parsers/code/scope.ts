@@ -26,6 +26,13 @@ export class Scope {
   readonly mutated = new Set<string>();
   /** Modules of `from x import *`, in source order. */
   readonly starImports: string[] = [];
+  /** Module scope: names some function declares `global`, so a function may rebind them. */
+  readonly declaredGlobal = new Set<string>();
+  /**
+   * Python only: a function can rebind a module name only through `global`, so a module name
+   * bound once is known inside functions. (JavaScript assigns outer `let`s freely.)
+   */
+  moduleConstants = false;
 
   constructor(
     readonly kind: 'module' | 'function' | 'class' | 'comprehension',
@@ -120,7 +127,11 @@ export function onceBoundValue(scope: Scope, name: string, at: number): { value:
       const outer = p.bindings.get(name);
       if (!outer) continue;
       const b = outer[0]!;
-      return outer.length === 1 && b.kind === 'assign' && b.constant ? { value: b.value, at: b.at, scope: p } : undefined;
+      if (outer.length !== 1 || b.kind !== 'assign') return undefined;
+      // A module-level name bound once and never declared `global` elsewhere is a constant by the
+      // time any function runs (`MODEL_ID = "org/name"` read in `main()`): the common Python shape.
+      const moduleConstant = p.kind === 'module' && p.moduleConstants && !p.declaredGlobal.has(name) && !isMutated(p, name);
+      return b.constant || moduleConstant ? { value: b.value, at: b.at, scope: p } : undefined;
     }
     return undefined;
   }

@@ -163,7 +163,7 @@ describe('Python source: calls, imports and values', () => {
       expect(kw).to.deep.equal({ revision: str('v1'), repo: str('org/name') });
     });
 
-    it('does not follow a reassigned name, one bound after the call, or one from another scope', async () => {
+    it('does not follow a reassigned name, a parameter, or a local bound after the call; follows module constants into functions', async () => {
       const kw = await kwargsFor(
         'A = "x"',
         'A = "y"',
@@ -175,11 +175,17 @@ describe('Python source: calls, imports and values', () => {
       );
       expect(kw).to.deep.equal({
         a: { kind: 'unknown', text: 'A' },
-        b: { kind: 'unknown', text: 'B' },
-        c: { kind: 'unknown', text: 'C' },
+        // Module names bound once are constants by the time a function runs (MODEL_ID read in main()).
+        b: str('after'),
+        c: str('module'),
         d: { kind: 'unknown', text: 'p' },
         e: { kind: 'unknown', text: 'L' },
       });
+    });
+
+    it('does not follow a module name that some function declares global, or changes in place', async () => {
+      const kw = await kwargsFor('REV = "v1"', 'KW = {"revision": "v1"}', 'def g():', '    global REV', '    REV = "v2"', 'def f():', '    KW["revision"] = "v3"', '    torch.load(f, revision=REV, **KW)');
+      expect(kw.revision).to.deep.equal({ kind: 'unknown', text: 'REV' });
     });
 
     it('does not follow names bound by loops, with, augmented assignment or tuple unpacking', async () => {

@@ -110,6 +110,7 @@ export function walkPython(root: SyntaxNode, deadline: number): PythonWalk | und
   const captures = captureNodes(root, NODE_TYPES, deadline);
   if (!captures) return undefined;
   const module = new Scope('module');
+  module.moduleConstants = true;
   const regions = new ScopeRegions(module);
   const calls: PythonWalk['calls'] = [];
   const imports: string[] = [];
@@ -188,7 +189,11 @@ export function walkPython(root: SyntaxNode, deadline: number): PythonWalk | und
         break;
       case 'global_statement':
       case 'nonlocal_statement':
-        for (const c of namedChildren(node)) if (c.type === 'identifier') scope.outer.set(c.text, type === 'global_statement' ? 'global' : 'nonlocal');
+        for (const c of namedChildren(node)) {
+          if (c.type !== 'identifier') continue;
+          scope.outer.set(c.text, type === 'global_statement' ? 'global' : 'nonlocal');
+          if (type === 'global_statement') scope.module.declaredGlobal.add(c.text);
+        }
         break;
       case 'assignment': {
         // Each assignment of a chain (`a = b = value`) is met on its own; all take the innermost value.
