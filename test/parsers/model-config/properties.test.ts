@@ -1,0 +1,84 @@
+/** Truncated and mutated configs: the engine and the parser always return an artifact, never throw, never hang. */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { analyseReader, DEFAULT_ANALYSE_OPTIONS } from '../../../src/engine/analyse.js';
+import type { AnalyseContext } from '../../../src/engine/format-handler.js';
+import { analyseModelConfig } from '../../../src/parsers/model-config/handler.js';
+import { bufferReader } from '../../../src/sources/readers.js';
+
+const root = fileURLToPath(new URL('../../fixtures/projects/code/configs/', import.meta.url));
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+
+const corpus = files(root)
+  .filter((f) => /\.(ya?ml|json)$/.test(f))
+  .map((f) => ({ name: f.slice(f.lastIndexOf('/') + 1), bytes: new Uint8Array(readFileSync(f)) }));
+
+/** Bytes that YAML and JSON give meaning to: structure, anchors, aliases, merges, quotes, escapes. */
+const SPECIAL = [...'{}[]:,&*<>|-?!%@`"\'\\#\n\t '].map((c) => c.charCodeAt(0));
+
+type Mutation = { kind: 'truncate'; at: number } | { kind: 'set'; at: number; byte: number } | { kind: 'insert'; at: number; text: string } | { kind: 'repeat'; at: number; length: number; times: number };
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('set' as const), at: fc.nat(), byte: fc.oneof(fc.constantFrom(...SPECIAL), fc.integer({ min: 0, max: 255 })) }),
+  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom('*a ', '&a ', '<<: *a\n', '- ', '{', '[', '"', '\\u', '${x}', 'model: org/x\n', 'revision: ', '\uFEFF', '---\n', '!!python/object:os.system ') }),
+  fc.record({ kind: fc.constant('repeat' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }), times: fc.integer({ min: 2, max: 200 }) }),
+);
+
+function mutate(source: Uint8Array, ms: Mutation[]): Uint8Array {
+  let b = source;
+  for (const m of ms) {
+    const at = b.length === 0 ? 0 : m.at % b.length;
+    if (m.kind === 'truncate') b = b.slice(0, at);
+    else if (m.kind === 'set' && b.length > 0) (b = b.slice())[at] = m.byte;
+    else if (m.kind === 'insert') b = new Uint8Array([...b.subarray(0, at), ...new TextEncoder().encode(m.text), ...b.subarray(at)]);
+    else if (m.kind === 'repeat') {
+      const piece = b.subarray(at, at + m.length);
+      const parts = [b.subarray(0, at), ...Array.from({ length: m.times }, () => piece), b.subarray(at)];
+      b = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+      let o = 0;
+      for (const p of parts) (b.set(p, o), (o += p.length));
+    }
+  }
+  return b;
+}
+
+describe('model-config properties', () => {
+  it('has a corpus of fixture configs', () => {
+    expect(corpus.length).to.be.greaterThan(8);
+  });
+
+  it('mutated and truncated configs always give an artifact, model-config anomalies only, every reference well formed', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: corpus.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), async (i, ms) => {
+        const { name, bytes } = corpus[i]!;
+        const mutated = mutate(bytes, ms);
+        const started = Date.now();
+        const artifact = await analyseReader(bufferReader(mutated), `c/${name}`, 0, DEFAULT_ANALYSE_OPTIONS, { name });
+        expect(Date.now() - started, 'analysis time').to.be.lessThan(2000);
+        expect(artifact.path).to.equal(`c/${name}`);
+        if (artifact.format !== 'model-config') return;
+        for (const a of artifact.anomalies) expect(a.code).to.match(/^model-config\//);
+        for (const ref of artifact.modelRefs ?? []) {
+          expect(ref.repo).to.match(/^[\w.-]+\/[\w.-]+$/);
+          expect(ref.use).to.equal('download');
+          if (ref.location) expect(ref.location.line).to.be.greaterThan(0);
+        }
+        // Straight through the parser too, whatever the name says.
+        const context = { path: 'x', name: name.endsWith('.json') ? 'x.yaml' : 'x.json', depth: 0, options: DEFAULT_ANALYSE_OPTIONS } as AnalyseContext;
+        const direct = await analyseModelConfig(bufferReader(mutated), context);
+        expect(direct.format).to.be.oneOf(['model-config', 'unknown']);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
