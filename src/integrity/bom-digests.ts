@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { readOpenFile } from './small-files.js';
 
 /** BOMs looked for beside scanned files. */
 export const isBomName = (name: string): boolean => name === 'bom.json' || name.endsWith('.cdx.json');
@@ -16,14 +17,7 @@ function readCapped(file: string, maxBytes: number): string | undefined {
     fd = openSync(file, 'r');
     const size = fstatSync(fd).size;
     if (size > maxBytes) return undefined;
-    const buf = Buffer.allocUnsafe(size);
-    let got = 0;
-    while (got < size) {
-      const n = readSync(fd, buf, got, size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return buf.subarray(0, got).toString('utf8');
+    return readOpenFile(fd, size);
   } catch {
     return undefined;
   } finally {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
+import { sortedEntries } from './small-files.js';
 
 /**
  * The Hugging Face cache layout (huggingface_hub's `file_download.py`, "cache-system" docs):
@@ -106,13 +107,7 @@ export function readRefs(repoDir: string): Array<{ name: string; content: string
   const out: Array<{ name: string; content: string }> = [];
   const walk = (dir: string, prefix: string, depth: number): void => {
     if (depth > 8) return;
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const e of sortedEntries(dir)) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p, `${prefix}${e.name}/`, depth + 1);
       else if (e.isFile()) {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../util/errors.js';
 import { lockfileProblems, sourceKey } from './lockfile-schema.js';
 import type { LockedModel, Lockfile } from './types.js';
+import { readOpenFile } from './small-files.js';
 
 export const LOCKFILE_NAME = 'modelvet.lock.json';
 
@@ -28,14 +29,7 @@ function readCapped(file: string, max: number): string {
   try {
     const size = fstatSync(fd).size;
     if (size > max) throw new UsageError(`${basename(file)} is not a valid lockfile: it is ${size} bytes, over the ${max}-byte limit`);
-    const buf = Buffer.allocUnsafe(size);
-    let got = 0;
-    while (got < size) {
-      const n = readSync(fd, buf, got, size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return buf.subarray(0, got).toString('utf8');
+    return readOpenFile(fd, size);
   } finally {
     closeSync(fd);
   }

@@ -19,6 +19,7 @@ import { startProgress } from './progress.js';
 import { SIGNATURE_NAME } from './scan-pass.js';
 import { SigningIndex } from './signing-index.js';
 import type { ExpectedDigest, IntegrityStatus } from './types.js';
+import { sortedEntries } from './small-files.js';
 
 export interface VerifyOptions extends LoadConfigOptions, Pick<HashPoolOptions, 'threads' | 'chunkBytes'> {
   /** A folder or file to verify; default: everything the lockfile records, the signature in cwd, the cache when asked. */
@@ -201,13 +202,7 @@ function planCacheRepo(plan: Plan, repo: CacheRepo, onlySnapshot?: string): void
 /** Links are checked where they point; the blob each reaches is remembered under the repo's own blobs path. */
 function walkSnapshot(plan: Plan, dir: string, blobsDir: string, realBlobs: string | undefined, linked: Set<string>, depth: number): void {
   if (depth > 32) return;
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  for (const e of sortedEntries(dir)) {
     const abs = join(dir, e.name);
     if (e.isDirectory()) walkSnapshot(plan, abs, blobsDir, realBlobs, linked, depth + 1);
     if (!e.isSymbolicLink()) continue;
