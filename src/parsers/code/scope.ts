@@ -1,3 +1,4 @@
+import { MAX_CHAIN_PARTS, MAX_FOLD_DEPTH } from './limits.js';
 import { starImportedName } from './call-table.js';
 import type { SyntaxNode } from './tree-sitter.js';
 
@@ -107,6 +108,22 @@ export function resolveName(scope: Scope, name: string, at: number, resolveAlias
   // A plain alias (`model_cls = AutoModel`) is followed only when it is the name's one binding.
   if (b.kind === 'assign' && found.bindings.length === 1) return resolveAlias(b.value, found.scope, b.at, depth + 1);
   return { kind: 'local' };
+}
+
+/** What an expression names: an import-resolved dotted name, a dotted name bound nowhere, or something local. */
+export type ChainResolution = { kind: 'qualified' | 'free'; name: string } | { kind: 'local'; last?: string };
+
+/**
+ * Resolves an attribute chain (`t.AutoModel.from_pretrained`) the language's reader split into
+ * its root and parts: the root name through the scopes, the parts appended.
+ */
+export function resolveSplitChain(chain: { root: SyntaxNode; parts: string[] }, scope: Scope, at: number, depth: number, resolveAlias: AliasResolver): ChainResolution {
+  const { root, parts } = chain;
+  const last = parts.length > 0 ? parts[parts.length - 1] : undefined;
+  if (root.type !== 'identifier' || depth > MAX_FOLD_DEPTH || parts.length > MAX_CHAIN_PARTS) return { kind: 'local', ...(last ? { last } : {}) };
+  const resolved = resolveName(scope, root.text, at, resolveAlias, depth);
+  if (resolved.kind === 'local') return { kind: 'local', ...(last ? { last } : {}) };
+  return { kind: resolved.kind, name: [resolved.name, ...parts].join('.') };
 }
 
 /** Whether a name's object may have been changed in place anywhere in the file. */

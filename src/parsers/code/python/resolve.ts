@@ -1,5 +1,4 @@
-import { MAX_CHAIN_PARTS, MAX_FOLD_DEPTH } from '../limits.js';
-import { resolveName, type Resolved, type Scope } from '../scope.js';
+import { resolveSplitChain, type ChainResolution, type Resolved, type Scope } from '../scope.js';
 import { field } from '../syntax.js';
 import type { SyntaxNode } from '../tree-sitter.js';
 
@@ -21,16 +20,10 @@ function chainOf(node: SyntaxNode): { root: SyntaxNode; parts: string[] } {
   return { root: n, parts: parts.reverse() };
 }
 
-/** What an expression names: an import-resolved dotted name, a dotted name bound nowhere, or something local. */
-export type ChainResolution = { kind: 'qualified' | 'free'; name: string } | { kind: 'local'; last?: string };
+export type { ChainResolution };
 
 export function resolveChain(node: SyntaxNode, scope: Scope, at: number, depth = 0): ChainResolution {
-  const { root, parts } = chainOf(node);
-  const last = parts.length > 0 ? parts[parts.length - 1] : undefined;
-  if (root.type !== 'identifier' || depth > MAX_FOLD_DEPTH || parts.length > MAX_CHAIN_PARTS) return { kind: 'local', ...(last ? { last } : {}) };
-  const resolved = resolveName(scope, root.text, at, aliasOf, depth);
-  if (resolved.kind === 'local') return { kind: 'local', ...(last ? { last } : {}) };
-  return { kind: resolved.kind, name: [resolved.name, ...parts].join('.') };
+  return resolveSplitChain(chainOf(node), scope, at, depth, aliasOf);
 }
 
 /** `model_cls = AutoModel`: the alias reads as what it names; anything else is a local value. */
