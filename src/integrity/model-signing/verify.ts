@@ -161,7 +161,14 @@ function leafOf(bundle: BundleWithDsseEnvelope): X509Certificate | undefined {
   const raw = vm.$case === 'certificate' ? vm.certificate.rawBytes : vm.$case === 'x509CertificateChain' ? vm.x509CertificateChain.certificates[0]?.rawBytes : undefined;
   if (!raw) return undefined;
   try {
-    return X509Certificate.parse(Buffer.from(raw));
+    const leaf = X509Certificate.parse(Buffer.from(raw));
+    // The parser decodes lazily: a mutated extension only throws when read, so read every field
+    // used later here, where a failure means "cannot be parsed".
+    void leaf.subjectAltName;
+    void leaf.extKeyUsage;
+    void leaf.extension(OID_KEY_USAGE);
+    issuerOf(leaf);
+    return leaf;
   } catch {
     return undefined;
   }
@@ -214,6 +221,20 @@ async function certificateCheck(bundle: BundleWithDsseEnvelope, envelope: DsseEn
 }
 
 /**
+ * Anything the sigstore libraries throw on a hostile bundle (they decode certificates lazily)
+ * becomes "unverified" with a malformed anomaly; only the user's own option files throw past this.
+ */
+async function failClosed(out: Outcome, check: (out: Outcome) => Promise<SignatureOutcome>): Promise<SignatureOutcome> {
+  try {
+    return await check(out);
+  } catch (err) {
+    if (err instanceof SigningOptionsError) throw err;
+    out.anomalies.push(anomaly(SIGNING_CODES.malformed, `the signature material cannot be read (${(err as Error).message})`));
+    return out.result('unverified', 'the signature material cannot be read; digests were checked, the signature was not');
+  }
+}
+
+/**
  * The signature's status under the user's trust settings. Options name files the user chose: one
  * that cannot be read throws SigningOptionsError; nothing in the bundle makes this throw.
  */
@@ -221,8 +242,8 @@ export async function checkSignature(bundle: BundleWithDsseEnvelope, files: numb
   const dsse = bundle.content.dsseEnvelope;
   const envelope: DsseEnvelopeBytes = { payloadType: dsse.payloadType, payload: dsse.payload, signature: dsse.signatures[0]!.sig };
   const vm = bundle.verificationMaterial.content;
-  if (vm.$case === 'publicKey') return publicKeyCheck(bundle, envelope, options, new Outcome('public-key', files));
-  if (vm.$case === 'certificate' || vm.$case === 'x509CertificateChain') return certificateCheck(bundle, envelope, options, new Outcome('certificate', files));
+  if (vm.$case === 'publicKey') return failClosed(new Outcome('public-key', files), (out) => publicKeyCheck(bundle, envelope, options, out));
+  if (vm.$case === 'certificate' || vm.$case === 'x509CertificateChain') return failClosed(new Outcome('certificate', files), (out) => certificateCheck(bundle, envelope, options, out));
   const out = new Outcome('unknown', files);
   out.anomalies.push(anomaly(SIGNING_CODES.malformed, 'the bundle carries neither a public-key hint nor a certificate'));
   return out.result('unverified', 'the bundle names no key or certificate; digests were checked, the signature was not');
