@@ -15,6 +15,12 @@ export interface ByteReader {
    * an empty array at or past the end. Never throws for an in-range request on a healthy source.
    */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * A hint from a parser that knows where it will read next (a zip's local headers, from the
+   * central directory): a remote reader fetches the ranges together; a local one ignores it.
+   * Ranges are [start, end) and may overlap or exceed the data.
+   */
+  prefetch?(ranges: ReadonlyArray<readonly [number, number]>): Promise<void>;
 }
 
 export interface Location {
@@ -97,6 +103,8 @@ export type FormatId =
   | 'dependency-manifest'
   | 'modelvet-lock'
   | 'model-signature'
+  | 'hub-repo'
+  | 'ai-bom'
   | 'unknown';
 
 export interface ArtifactBase {
@@ -147,6 +155,8 @@ import type { DependencyArtifact } from './parsers/deps/types.js';
 import type { ModelvetLockArtifact } from './parsers/modelvet-lock/types.js';
 import type { ModelSignatureArtifact } from './parsers/model-signature/types.js';
 import type { IntegrityStatus } from './integrity/types.js';
+import type { HubRepoArtifact } from './check/types.js';
+import type { BomArtifact } from './parsers/bom/types.js';
 
 export type Artifact =
   | UnknownArtifact
@@ -172,7 +182,9 @@ export type Artifact =
   | ModelConfigArtifact
   | DependencyArtifact
   | ModelvetLockArtifact
-  | ModelSignatureArtifact;
+  | ModelSignatureArtifact
+  | HubRepoArtifact
+  | BomArtifact;
 
 export interface ReportArtifact {
   path: string;

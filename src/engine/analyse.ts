@@ -1,5 +1,5 @@
 import type { Anomaly, Artifact, ByteReader } from '../types.js';
-import type { AnalyseContext, AnalyseOptions, LocalFile } from './format-handler.js';
+import type { AnalyseContext, AnalyseOptions, LocalFile, SiblingFiles } from './format-handler.js';
 import { FORMAT_HANDLERS, ZIP_FLAVOURS } from './handlers.js';
 import { analysePickle, DEFAULT_PICKLE_BUDGETS, sniffPickle } from '../parsers/pickle/index.js';
 import type { PickleAnalysis, PickleArtifact } from '../parsers/pickle/types.js';
@@ -256,19 +256,21 @@ function headCached(reader: ByteReader, head: Uint8Array): ByteReader {
   return {
     size: reader.size,
     read: (offset, length) => (offset >= 0 && length > 0 && offset + length <= head.length ? Promise.resolve(head.subarray(offset, offset + length)) : reader.read(offset, length)),
+    ...(reader.prefetch ? { prefetch: reader.prefetch.bind(reader) } : {}),
   };
 }
 
 /** The name a path's last segment gives (after any archive `!` and folder `/`). */
 const nameOf = (path: string): string => baseName(path.slice(path.lastIndexOf('!') + 1));
 
-function contextFor(path: string, name: string, depth: number, options: AnalyseOptions, file?: LocalFile): AnalyseContext {
+function contextFor(path: string, name: string, depth: number, options: AnalyseOptions, file?: LocalFile, siblings?: SiblingFiles): AnalyseContext {
   return {
     path,
     name,
     depth,
     options,
     ...(file ? { file } : {}),
+    ...(siblings ? { siblings } : {}),
     analyseChild: (child, childPath, childName) => analyseReader(child, childPath, depth + 1, options, { name: childName }),
     analysePickle: (child, childPath) => pickleArtifact(child, childPath, options),
   };
@@ -279,6 +281,8 @@ export interface AnalyseWhere {
   name?: string;
   /** Set when the reader is a whole local file. */
   file?: LocalFile;
+  /** Set when the reader is a whole remote file: the other files of its repo. */
+  siblings?: SiblingFiles;
 }
 
 /** Detects a reader's format by content and parses it, recursing into members and nested pickles. */
@@ -288,7 +292,7 @@ export async function analyseReader(source: ByteReader, path: string, depth = 0,
     return { path, format: 'unknown', size: source.size, anomalies: [{ code: 'archive/depth-limit', message, detail: { depth } }], children: [] };
   }
   const name = where.name ?? nameOf(path);
-  const ctx = contextFor(path, name, depth, options, where.file);
+  const ctx = contextFor(path, name, depth, options, where.file, where.siblings);
   const head = await source.read(0, HEAD_BYTES);
   // Parsers re-read the first bytes (magic checks) after probing further in; serving those from
   // the head keeps a reader over a decompressing stream from restarting for them.

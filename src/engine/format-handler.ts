@@ -30,6 +30,20 @@ export interface LocalFile {
   absolutePath: string;
 }
 
+/**
+ * Files beside the one analysed, wherever it lives (a local folder, a Hub repo at a commit): lets
+ * a parser check what a loader would open next to it (safetensors shards, ONNX external data).
+ * Paths are relative to this file's folder, `/`-separated, already checked not to escape it.
+ */
+export interface SiblingFiles {
+  /** Where the siblings are, for messages: a folder path or `hf:org/name@commit`. */
+  readonly where: string;
+  /** The sibling's size, or undefined when there is no such regular file. */
+  stat(relativePath: string): Promise<{ size: number } | undefined>;
+  /** A reader over the sibling, or undefined when there is no such regular file. */
+  open(relativePath: string): Promise<ByteReader | undefined>;
+}
+
 export interface AnalyseContext {
   /** Display path of the artifact being made. */
   path: string;
@@ -39,6 +53,8 @@ export interface AnalyseContext {
   options: AnalyseOptions;
   /** Set when the bytes are a local file: lets a parser look beside it (ONNX external data, sharded safetensors). */
   file?: LocalFile;
+  /** Set when the bytes are a whole remote file (`modelvet check`): its repo's other files. Local files use `file`. */
+  siblings?: SiblingFiles;
   /** Analyses bytes found inside this artifact by content, one nesting level deeper (archive members, decompressed streams). */
   analyseChild(reader: ByteReader, childPath: string, name: string): Promise<Artifact>;
   /** Analyses bytes a loader is known to unpickle, whatever they look like (an object array's body). */

@@ -1,5 +1,6 @@
 import type { FormatHandler, ZipFlavourHandler } from './format-handler.js';
 import * as archive from '../parsers/archive/handler.js';
+import * as bom from '../parsers/bom/handler.js';
 import * as code from '../parsers/code/handler.js';
 import * as deps from '../parsers/deps/handler.js';
 import * as modelConfig from '../parsers/model-config/handler.js';
@@ -18,7 +19,7 @@ import * as template from '../parsers/template/handler.js';
  */
 // Text families come last: their names (`*.json`, `*.yaml`) are the loosest, so a file another
 // family claims by name (tokenizer_config.json, model.safetensors.index.json) is never taken from it.
-const FAMILIES = [safetensors, gguf, keras, archive, template, onnx, tensorflow, code, deps, modelvetLock, modelSignature, modelConfig];
+const FAMILIES = [safetensors, gguf, keras, archive, template, onnx, tensorflow, code, deps, modelvetLock, modelSignature, bom, modelConfig];
 
 export const FORMAT_HANDLERS: readonly FormatHandler[] = FAMILIES.flatMap((f) => f.HANDLERS);
 

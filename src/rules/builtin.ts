@@ -1,5 +1,7 @@
 import type { Rule } from './types.js';
 import { RULES as archiveRules } from './archive/index.js';
+import { RULES as bomRules } from './bom/index.js';
+import { RULES as hubRules } from './hub/index.js';
 import { RULES as codeRules } from './code/index.js';
 import { RULES as dependencyRules } from './dependencies/index.js';
 import { RULES as integrityRules } from './integrity/index.js';
@@ -71,6 +73,8 @@ export const BUILTIN_RULES: readonly Rule[] = [
   ...archiveRules,
   ...codeRules,
   ...provenanceRules,
+  ...hubRules,
+  ...bomRules,
   ...dependencyRules,
   ...integrityRules,
 ];

@@ -21,6 +21,9 @@ export function sliceReader(parent: ByteReader, start: number, length: number): 
       if (offset >= size || len <= 0) return new Uint8Array(0);
       return parent.read(start + offset, Math.min(len, size - offset));
     },
+    ...(parent.prefetch
+      ? { prefetch: (ranges) => parent.prefetch!(ranges.map(([a, b]) => [start + Math.max(0, a), start + Math.min(size, b)] as const).filter(([a, b]) => b > a)) }
+      : {}),
   };
 }
 
