@@ -1,6 +1,5 @@
-import { lstat, readlink } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
-import type { LocalFile } from '../../engine/format-handler.js';
+import type { LocalFile, SiblingFiles } from '../../engine/format-handler.js';
+import { loaderParts, siblingFolder, type SiblingFolder } from '../../sources/local-siblings.js';
 import type { Anomaly } from '../../types.js';
 import { anomaly } from '../anomaly.js';
 import { ONNX_CODES, type OnnxCode } from './codes.js';
@@ -55,63 +54,57 @@ interface Issue {
   detail?: Record<string, unknown>;
 }
 
-/** What the file system says about the path, component by component from the model's folder. */
-async function checkOnDisk(base: string, location: string, offset: number | undefined, length: number | undefined): Promise<Issue | undefined> {
-  // POSIX loaders take a backslash literally; Windows splits on both.
-  const parts = location.split(sep === '\\' ? /[\\/]+/ : /\/+/).filter((p) => p !== '' && p !== '.');
-  let path = base;
-  for (let i = 0; i < parts.length; i++) {
-    const last = i === parts.length - 1;
-    path = parts[i] === '..' ? dirname(path) : join(path, parts[i]);
-    let st;
-    try {
-      st = await lstat(path);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return { code: ONNX_CODES.externalMissing, location, text: `file ${quote(location)} does not exist beside the model: loading fails` };
-      return { code: ONNX_CODES.externalMissing, location, text: `file ${quote(location)} could not be checked (${code}): loading it may fail` };
-    }
-    if (st.isSymbolicLink()) {
-      const target = await readlink(path).catch(() => '?');
-      const through = parts.slice(0, i + 1).join('/');
+/**
+ * What the model's folder (a local disk, component by component, or a repo listing) says about
+ * the path. Only a disk has links, folders, devices and hard links; a listing has the file or not.
+ */
+async function checkInFolder(folder: SiblingFolder, location: string, offset: number | undefined, length: number | undefined): Promise<Issue | undefined> {
+  if (loaderParts(location).length === 0) return { code: ONNX_CODES.externalNotFile, location, text: `location ${quote(location)} names the model's own folder: loading fails` };
+  const beside = folder.kind === 'disk' ? 'beside the model' : 'in the repo';
+  const found = await folder.findNoFollow(location);
+  switch (found.kind) {
+    case 'absent':
+      return {
+        code: ONNX_CODES.externalMissing,
+        location,
+        text: found.notFolder === undefined ? `file ${quote(location)} does not exist ${beside}: loading fails` : `file ${quote(location)} does not exist ${beside} (${found.notFolder} is not a folder): loading fails`,
+      };
+    case 'error':
+      return { code: ONNX_CODES.externalMissing, location, text: `file ${quote(location)} could not be checked (${found.reason}): loading it may fail` };
+    case 'symlink':
       return {
         code: ONNX_CODES.externalSymlink,
         location,
-        text: `${quote(location)} passes through the symlink ${through} -> ${target}: loading follows it to whatever file the link names (CVE-2026-27489)`,
-        detail: { link: through, target },
+        text: `${quote(location)} passes through the symlink ${found.through} -> ${found.target}: loading follows it to whatever file the link names (CVE-2026-27489)`,
+        detail: { link: found.through, target: found.target },
       };
-    }
-    if (!last && !st.isDirectory()) return { code: ONNX_CODES.externalMissing, location, text: `file ${quote(location)} does not exist beside the model (${parts.slice(0, i + 1).join('/')} is not a folder): loading fails` };
-    if (last) {
-      if (!st.isFile()) {
-        const kind = st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a named pipe' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
-        return { code: ONNX_CODES.externalNotFile, location, text: `${quote(location)} is ${kind}, not a regular file: loading fails or blocks` };
-      }
+    case 'not-file':
+      return { code: ONNX_CODES.externalNotFile, location, text: `${quote(location)} is ${found.what}, not a regular file: loading fails or blocks` };
+    case 'file': {
       const from = offset ?? 0;
-      if (from > st.size || (length !== undefined && from + length > st.size)) {
+      if (from > found.size || (length !== undefined && from + length > found.size)) {
         const range = length !== undefined ? `bytes ${from}–${from + length}` : `bytes from ${from}`;
         return {
           code: ONNX_CODES.externalOutOfRange,
           location,
-          text: `asks for ${range} of ${quote(location)}, which is ${st.size} bytes long: loading fails or reads the wrong bytes`,
-          detail: { offset: from, ...(length !== undefined ? { length } : {}), fileSize: st.size },
+          text: `asks for ${range} of ${quote(location)}, which is ${found.size} bytes long: loading fails or reads the wrong bytes`,
+          detail: { offset: from, ...(length !== undefined ? { length } : {}), fileSize: found.size },
         };
       }
-      if (st.nlink > 1) {
+      if (found.links !== undefined && found.links > 1) {
         return {
           code: ONNX_CODES.externalHardlink,
           location,
-          text: `file ${quote(location)} has ${st.nlink} hard links: onnx refuses it because a hard link can expose any file on the same disk, while other loaders read it`,
-          detail: { links: st.nlink },
+          text: `file ${quote(location)} has ${found.links} hard links: onnx refuses it because a hard link can expose any file on the same disk, while other loaders read it`,
+          detail: { links: found.links },
         };
       }
+      return undefined;
     }
   }
-  if (parts.length === 0) return { code: ONNX_CODES.externalNotFile, location, text: `location ${quote(location)} names the model's own folder: loading fails` };
-  return undefined;
 }
 
-async function issuesOf(ref: ExternalRef, file: LocalFile | undefined): Promise<Issue[]> {
+async function issuesOf(ref: ExternalRef, folder: SiblingFolder | undefined): Promise<Issue[]> {
   const values = new Map<string, string>();
   const issues: Issue[] = [];
   for (const { key, value } of ref.entries) {
@@ -138,9 +131,9 @@ async function issuesOf(ref: ExternalRef, file: LocalFile | undefined): Promise<
     issues.push({ code: ONNX_CODES.externalAbsolute, location, text: `location ${quote(location)} is an absolute path: loading reads that file wherever it is on the machine (CVE-2022-25882)` });
   } else if (climbsOut(location)) {
     issues.push({ code: ONNX_CODES.externalEscape, location, text: `location ${quote(location)} climbs out of the model's folder: loading reads a file outside it (CVE-2022-25882, CVE-2024-27318)` });
-  } else if (file) {
-    const onDisk = await checkOnDisk(dirname(file.absolutePath), location, typeof offset === 'number' ? offset : undefined, typeof length === 'number' ? length : undefined);
-    if (onDisk) issues.push(onDisk);
+  } else if (folder) {
+    const found = await checkInFolder(folder, location, typeof offset === 'number' ? offset : undefined, typeof length === 'number' ? length : undefined);
+    if (found) issues.push(found);
   }
   return issues;
 }
@@ -149,11 +142,13 @@ async function issuesOf(ref: ExternalRef, file: LocalFile | undefined): Promise<
 const NAMED_TENSORS = 5;
 
 /**
- * Checks where each external tensor's bytes would be read from: lexically always, and on disk
- * (each path component lstat'ed from the model's folder, never opened) when the model is a
- * local file. Tensors sharing a file and a problem give one anomaly.
+ * Checks where each external tensor's bytes would be read from: lexically always; on disk (each
+ * path component lstat'ed from the model's folder, never opened) when the model is a local file;
+ * in the repo listing (`siblings`, sizes only, never read) when it is a remote one. Tensors
+ * sharing a file and a problem give one anomaly.
  */
-export async function checkExternalData(refs: readonly ExternalRef[], file: LocalFile | undefined): Promise<{ externalData: OnnxExternalData[]; anomalies: Anomaly[] }> {
+export async function checkExternalData(refs: readonly ExternalRef[], file: LocalFile | undefined, siblings?: SiblingFiles): Promise<{ externalData: OnnxExternalData[]; anomalies: Anomaly[] }> {
+  const folder = siblingFolder({ file, siblings });
   const externalData: OnnxExternalData[] = [];
   const grouped = new Map<string, { issue: Issue; tensors: string[] }>();
   // A model names one data file for many tensors: check each distinct entry set once.
@@ -163,7 +158,7 @@ export async function checkExternalData(refs: readonly ExternalRef[], file: Loca
     const key = JSON.stringify(ref.entries.map((e) => [e.key, e.value]));
     let issues = cache.get(key);
     if (!issues) {
-      issues = await issuesOf(ref, file);
+      issues = await issuesOf(ref, folder);
       cache.set(key, issues);
     }
     for (const issue of issues) {

@@ -8,7 +8,7 @@ import type { OnnxArtifact } from './types.js';
 /** Read as onnx.load reads it: the protobuf decoded (weights skipped), external data resolved against the model's folder. */
 export async function analyseOnnx(reader: ByteReader, context: AnalyseContext): Promise<OnnxArtifact> {
   const scan = await scanOnnxModel(reader, context.options);
-  const { externalData, anomalies } = await checkExternalData(scan.external, context.file);
+  const { externalData, anomalies } = await checkExternalData(scan.external, context.file, context.siblings);
   return {
     path: context.path,
     format: 'onnx',

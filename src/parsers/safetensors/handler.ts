@@ -1,4 +1,5 @@
 import type { AnalyseContext, FormatHandler, SniffInput, ZipFlavourHandler } from '../../engine/format-handler.js';
+import { siblingFolder } from '../../sources/local-siblings.js';
 import type { ByteReader } from '../../types.js';
 import { AnomalyList } from './collector.js';
 import { CODES } from './codes.js';
@@ -24,7 +25,9 @@ async function analyseSafetensors(reader: ByteReader, context: AnalyseContext): 
 async function analyseIndex(reader: ByteReader, context: AnalyseContext): Promise<SafetensorsIndexArtifact> {
   const out = new AnomalyList();
   const limit = context.options.maxJsonBytes;
-  const info: SafetensorsIndexArtifact['safetensorsIndex'] = { shards: [], tensorCount: 0, shardCheck: context.file ? 'checked' : 'not-local' };
+  // The shards are looked for beside a local file, or in the repo listing of a remote one.
+  const folder = siblingFolder(context);
+  const info: SafetensorsIndexArtifact['safetensorsIndex'] = { shards: [], tensorCount: 0, shardCheck: folder ? 'checked' : 'not-local' };
   const artifact: SafetensorsIndexArtifact = { path: context.path, format: 'safetensors-index', size: reader.size, anomalies: [], children: [], safetensorsIndex: info };
   if (reader.size > limit) {
     out.add(CODES.indexOverLimit, `the ${reader.size}-byte index is larger than the ${limit}-byte limit for JSON documents, so it was not analysed`, 0, { size: reader.size, limit });
@@ -36,7 +39,7 @@ async function analyseIndex(reader: ByteReader, context: AnalyseContext): Promis
       info.tensorCount = index.mappings.length;
       if (index.totalSize !== undefined) info.totalSize = index.totalSize;
       if (index.totalParameters !== undefined) info.totalParameters = index.totalParameters;
-      await checkShards(index, context.file?.absolutePath, { maxHeaderBytes: maxHeaderBytes(context), maxShards: context.options.maxArchiveMembers }, out);
+      await checkShards(index, folder, { maxHeaderBytes: maxHeaderBytes(context), maxShards: context.options.maxArchiveMembers }, out);
     }
   }
   artifact.anomalies = out.done();

@@ -1,17 +1,15 @@
 /**
  * An index against the shards beside it: each shard must exist, hold every tensor mapped to it,
- * and nothing else the loader would also pick up. Only each shard's header is read (one ranged
- * read through a file reader that is closed again); shard paths that leave the folder are never
- * opened.
+ * and nothing else the loader would also pick up. Only each shard's header is read (8 bytes and
+ * the header, through a reader that is closed again), whether the shards are on a local disk or
+ * in a remote repo's listing; shard paths that leave the folder are never asked for.
  */
-import { stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileReader } from '../../sources/readers.js';
 import { AnomalyList, quote } from './collector.js';
 import { ADVICE_CODES, CODES } from './codes.js';
 import type { IndexMapping, ParsedIndex } from './index-file.js';
 import { parseSafetensors, type SafetensorsParse } from './parse.js';
 import { classifyShardPath } from './shard-path.js';
+import type { SiblingFolder, SiblingLookup } from '../../sources/local-siblings.js';
 
 /** Names shown in one message before "and N more". */
 const SHOWN = 5;
@@ -29,31 +27,52 @@ function list(names: string[]): string {
   return names.length > SHOWN ? `${shown} and ${names.length - SHOWN} more` : shown;
 }
 
-type ShardRead = { ok: true; parse: SafetensorsParse } | { ok: false; reason: string; missing: boolean };
+type ShardRead = { ok: true; parse: SafetensorsParse } | { ok: false; reason: string };
 
-async function readShardHeader(path: string, limits: ShardLimits): Promise<ShardRead> {
+/**
+ * Shard headers read at once: a remote shard costs a round trip or two, a local one a file handle.
+ * Results are still taken in index order, so anomalies come out as from one read after another.
+ */
+const READS_IN_FLIGHT = 4;
+
+const errorText = (err: unknown): string => (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+
+/** Why a shard cannot be loaded, after "which". */
+function whyNot(found: Exclude<SiblingLookup, { kind: 'file' }>, folder: SiblingFolder): string {
+  if (found.kind === 'absent') return folder.kind === 'disk' ? 'is not in the folder' : 'is not in the repo';
+  if (found.kind === 'error') return `cannot be read (${found.reason})`;
+  return 'is not a regular file';
+}
+
+async function readShardHeader(folder: SiblingFolder, shard: string, limits: ShardLimits): Promise<ShardRead> {
   try {
     // A FIFO or a folder under a shard's name would block or fail the read: only regular files are opened.
-    const s = await stat(path);
-    if (!s.isFile()) return { ok: false, reason: 'is not a regular file', missing: true };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    return { ok: false, reason: code === 'ENOENT' ? 'is not in the folder' : `cannot be read (${code})`, missing: true };
-  }
-  try {
-    const reader = await fileReader(path);
+    const found = await folder.find(shard);
+    if (found.kind !== 'file') return { ok: false, reason: whyNot(found, folder) };
+    const reader = await folder.open(shard);
+    if (!reader) return { ok: false, reason: whyNot({ kind: 'absent' }, folder) };
     try {
       return { ok: true, parse: await parseSafetensors(reader, { maxHeaderBytes: limits.maxHeaderBytes }) };
     } finally {
       await reader.close();
     }
   } catch (err) {
-    return { ok: false, reason: `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, missing: true };
+    return { ok: false, reason: `cannot be read (${errorText(err)})` };
   }
 }
 
-/** Shard names are checked wherever the index is; `indexPath` is set only for a local file, whose folder is then compared. */
-export async function checkShards(index: ParsedIndex, indexPath: string | undefined, limits: ShardLimits, out: AnomalyList): Promise<void> {
+/** Each shard's header read, up to READS_IN_FLIGHT ahead of the one being looked at. */
+async function* shardHeaders(folder: SiblingFolder, shards: readonly string[], limits: ShardLimits): AsyncGenerator<[string, ShardRead]> {
+  const pending: Array<Promise<ShardRead>> = [];
+  let next = 0;
+  for (const shard of shards) {
+    while (next < shards.length && pending.length < READS_IN_FLIGHT) pending.push(readShardHeader(folder, shards[next++]!, limits));
+    yield [shard, await pending.shift()!];
+  }
+}
+
+/** Shard names are checked wherever the index is; the shards themselves when there is a folder (local or a repo listing) to look in. */
+export async function checkShards(index: ParsedIndex, folder: SiblingFolder | undefined, limits: ShardLimits, out: AnomalyList): Promise<void> {
   const byShard = new Map<string, IndexMapping[]>();
   for (const m of index.mappings) {
     const group = byShard.get(m.shard);
@@ -73,7 +92,7 @@ export async function checkShards(index: ParsedIndex, indexPath: string | undefi
       out.add(CODES.shardPathUnusual, `the index maps ${tensors(mapped.length)} to shard ${quote(shard)}, which ${verdict.reason}, so what loading opens depends on the system`, mapped[0]!.at, { shard });
     } else inside.push(shard);
   }
-  if (indexPath === undefined) return;
+  if (folder === undefined) return;
   let allRead = inside.length === shards.length;
   if (inside.length > limits.maxShards) {
     out.add(CODES.shardLimit, `the index names ${inside.length} shard files, more than the ${limits.maxShards} looked at; the rest were not checked`, undefined, { shards: inside.length, limit: limits.maxShards });
@@ -81,12 +100,10 @@ export async function checkShards(index: ParsedIndex, indexPath: string | undefi
     allRead = false;
   }
 
-  const folder = dirname(indexPath);
   const mappedTo = new Map(index.mappings.map((m) => [m.tensor, m.shard]));
   let dataTotal = 0;
-  for (const shard of inside) {
+  for await (const [shard, read] of shardHeaders(folder, inside, limits)) {
     const mapped = byShard.get(shard)!;
-    const read = await readShardHeader(join(folder, shard), limits);
     if (!read.ok) {
       allRead = false;
       out.add(CODES.shardMissing, `the index maps ${tensors(mapped.length)} to shard ${quote(shard)}, which ${read.reason}, so loading the model fails`, mapped[0]!.at, { shard, tensors: mapped.length });

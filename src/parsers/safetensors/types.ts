@@ -35,8 +35,8 @@ export interface SafetensorsArtifact extends ArtifactBase {
 }
 
 /**
- * Whether the shards an index names were compared with it: only beside a local file; inside an
- * archive or a remote listing there is no folder to look in.
+ * Whether the shards an index names were compared with it: beside a local file, or in the repo
+ * listing `check` reads; inside an archive there is no folder to look in.
  */
 export type ShardCheck = 'checked' | 'not-local';
 
