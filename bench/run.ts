@@ -4,6 +4,7 @@
  * (bench/hash.ts). Writes BENCHMARKS.md and prints the tables.
  * Goals (issues 2 and 3): scan time independent of tensor data that need not be read; peak RSS under 150 MB.
  * Goal (issue 4): hashing at ≥ 0.9 of sha256sum's throughput, memory flat.
+ * Goal (issue 5): `check` of a repo with ≥1 GiB checkpoints fetches under 1 MB, with the local scan's verdict (bench/check.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeJoblibArray, writeNpz, writeSafetensors } from './format-writers.js';
+import { checkBench, checkMarkdown } from './check.js';
 import { hashBench, hashMarkdown } from './hash.js';
 import { writeBigBytesPickle, writeTorchLegacy, writeTorchZip } from './torch-writer.js';
 
@@ -76,10 +78,11 @@ async function main(): Promise<void> {
     ...rows.map((r) => `| ${r.name} | ${(r.size / MB).toFixed(0)} MiB | ${r.wall.toFixed(2)} s | ${r.rssMb.toFixed(0)} MB | ${r.verdict} |`),
   ].join('\n');
   const hashing = hashMarkdown(await hashBench());
+  const checking = checkMarkdown(await checkBench());
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, Node ${process.version}`;
-  const doc = `# Benchmarks\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${machine}).\nEach row is \`modelvet scan FILE --format json\` under \`/usr/bin/time -v\`, after one warm-up run; the files are generated outside the repository and deleted afterwards.\n\nGoals: scan time independent of tensor data that need not be read (issues 2 and 3), peak RSS under 150 MB.\n\n${table}\n\n${hashing}`;
+  const doc = `# Benchmarks\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${machine}).\nEach row is \`modelvet scan FILE --format json\` under \`/usr/bin/time -v\`, after one warm-up run; the files are generated outside the repository and deleted afterwards.\n\nGoals: scan time independent of tensor data that need not be read (issues 2 and 3), peak RSS under 150 MB.\n\n${table}\n\n${hashing}\n${checking}`;
   writeFileSync(join(repo, 'BENCHMARKS.md'), doc);
-  process.stdout.write(`${table}\n\n${hashing}`);
+  process.stdout.write(`${table}\n\n${hashing}\n${checking}`);
 }
 
 await main();

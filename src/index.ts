@@ -1,8 +1,10 @@
 /**
- * modelvet as a library: scan() and verify() return the same report object `modelvet scan|verify
- * --format json` prints; lock() writes modelvet.lock.json and returns what it wrote.
+ * modelvet as a library: scan(), verify() and check() return the same report object `modelvet
+ * scan|verify|check --format json` prints; lock() writes modelvet.lock.json and returns what it wrote.
  */
 export { scan, prepare, type ScanOptions } from './engine/scan.js';
+export { check, type CheckOptions, type CheckReport } from './check/check.js';
+export type { FetchSummary, HubRepoArtifact, HubRepoInfo } from './check/types.js';
 export { lock, type LockOptions, type LockResult } from './integrity/lock.js';
 export { verify, type VerifyOptions } from './integrity/verify.js';
 export type { Lockfile, LockedModel, LockedFile, LockSource, ExpectedDigest, IntegrityStatus } from './integrity/types.js';

@@ -155,7 +155,7 @@ import type { DependencyArtifact } from './parsers/deps/types.js';
 import type { ModelvetLockArtifact } from './parsers/modelvet-lock/types.js';
 import type { ModelSignatureArtifact } from './parsers/model-signature/types.js';
 import type { IntegrityStatus } from './integrity/types.js';
-import type { HubRepoArtifact } from './check/types.js';
+import type { FetchSummary, HubRepoArtifact } from './check/types.js';
 import type { BomArtifact } from './parsers/bom/types.js';
 
 export type Artifact =
@@ -206,4 +206,6 @@ export interface Report {
   errors: ReportError[];
   /** Suppressions that matched, and ones that have expired (they no longer apply). */
   suppressed?: Array<{ finding: Finding; reason: string; until?: string }>;
+  /** `modelvet check`: what was fetched from the Hub, per repo and file. */
+  fetch?: FetchSummary;
 }

@@ -1,4 +1,7 @@
+import type { HubFileScan } from '../sources/hub/types.js';
 import type { ArtifactBase, FormatId } from '../types.js';
+
+export type { HubFileScan } from '../sources/hub/types.js';
 
 /** How much of a remote file the check read. */
 export type RemoteCoverage =
@@ -9,13 +12,6 @@ export type RemoteCoverage =
   /** Not read at all (over the file-count limit, or the listing was enough). */
   | 'skipped';
 
-/** The Hub's own per-file scan verdict (`securityFileStatus` in an expanded listing), kept as said. */
-export interface HubFileScan {
-  /** `safe`, `unsafe`, `caution`, `unscanned`, … as the Hub said. */
-  status: string;
-  /** Imports the Hub's pickle scanner listed, `module.name`, when it listed any. */
-  pickleImports?: string[];
-}
 
 /** One file of the repo at the checked commit. */
 export interface HubRepoFile {
@@ -102,6 +98,8 @@ export interface FetchSummary {
   repos: Array<{
     repo: string;
     commit: string;
+    /** The Hub the repo was read from (no credentials). */
+    endpoint: string;
     bytes: number;
     files: Array<{ path: string; size: number; bytes: number; requests: number; coverage: RemoteCoverage }>;
   }>;

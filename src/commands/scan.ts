@@ -1,9 +1,7 @@
 import { Args, Command, Flags } from '@oclif/core';
 import { parseRuleFlags } from '../config/load.js';
 import { prepare, scan } from '../engine/scan.js';
-import { render, wantsColor, type OutputFormat } from '../report/index.js';
-import { SEVERITIES, type Severity } from '../types.js';
-import { writeOutput } from './output.js';
+import { emitReport } from './emit-report.js';
 import { reportFlags } from './shared-flags.js';
 
 export default class Scan extends Command {
@@ -35,14 +33,6 @@ export default class Scan extends Command {
     });
     if (progress) progress.write('\r\x1b[K');
 
-    const failOn = flags['fail-on'] as Severity | 'none';
-    const threshold = failOn === 'none' ? -1 : SEVERITIES.indexOf(failOn);
-    const failing = report.findings.some((f) => SEVERITIES.indexOf(f.severity) <= threshold);
-    const format = flags.format as OutputFormat;
-    const shown = flags.quiet && format === 'text' ? { ...report, findings: report.findings.filter((f) => SEVERITIES.indexOf(f.severity) <= threshold) } : report;
-    const text = render(shown, { format, rules: prepared.registry.all(), cwd, color: flags.output === undefined && wantsColor(process.stdout), verbose: flags.verbose });
-    if (flags.output) writeOutput(flags.output, text, cwd);
-    else if (!(flags.quiet && format === 'text' && !failing)) process.stdout.write(text);
-    process.exitCode = failing ? 1 : 0;
+    emitReport(report, flags, prepared, cwd);
   }
 }

@@ -2,9 +2,7 @@ import { Args, Command, Flags } from '@oclif/core';
 import { parseRuleFlags } from '../config/load.js';
 import { prepare } from '../engine/scan.js';
 import { verify } from '../integrity/verify.js';
-import { render, wantsColor, type OutputFormat } from '../report/index.js';
-import { SEVERITIES, type Severity } from '../types.js';
-import { writeOutput } from './output.js';
+import { emitReport } from './emit-report.js';
 import { reportFlags } from './shared-flags.js';
 
 export default class Verify extends Command {
@@ -49,14 +47,6 @@ export default class Verify extends Command {
       progress: flags.progress && !flags.quiet,
     });
 
-    const failOn = flags['fail-on'] as Severity | 'none';
-    const threshold = failOn === 'none' ? -1 : SEVERITIES.indexOf(failOn);
-    const failing = report.findings.some((f) => SEVERITIES.indexOf(f.severity) <= threshold);
-    const format = flags.format as OutputFormat;
-    const shown = flags.quiet && format === 'text' ? { ...report, findings: report.findings.filter((f) => SEVERITIES.indexOf(f.severity) <= threshold) } : report;
-    const text = render(shown, { format, rules: prepared.registry.all(), cwd, color: flags.output === undefined && wantsColor(process.stdout), verbose: flags.verbose });
-    if (flags.output) writeOutput(flags.output, text, cwd);
-    else if (!(flags.quiet && format === 'text' && !failing)) process.stdout.write(text);
-    process.exitCode = failing ? 1 : 0;
+    emitReport(report, flags, prepared, cwd);
   }
 }

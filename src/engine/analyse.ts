@@ -245,7 +245,11 @@ const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 async function hdf5Beyond(reader: ByteReader, from: number) {
   const handler = FORMAT_HANDLERS.find((h) => h.format === 'hdf5');
   if (!handler) return undefined;
-  for (let at = from; at + HDF5_SIGNATURE.length <= reader.size; at *= 2) {
+  const offsets: number[] = [];
+  for (let at = from; at + HDF5_SIGNATURE.length <= reader.size; at *= 2) offsets.push(at);
+  // A remote reader fetches the probes in one concurrent batch instead of a round trip each.
+  await reader.prefetch?.(offsets.map((at) => [at, at + HDF5_SIGNATURE.length] as const));
+  for (const at of offsets) {
     const bytes = await reader.read(at, HDF5_SIGNATURE.length);
     if (HDF5_SIGNATURE.every((b, i) => bytes[i] === b)) return handler;
   }

@@ -16,12 +16,18 @@ export interface RenderOptions {
   verbose?: boolean;
 }
 
+/** The Hub a `check` path was read from (its repo's entry in the fetch summary). */
+function hubEndpointOf(report: Report): (path: string) => string {
+  const repos = report.fetch?.repos ?? [];
+  return (path) => repos.find((r) => path.startsWith(`${r.repo.replace(/@.*$/, '')}@${r.commit}`))?.endpoint ?? 'https://huggingface.co';
+}
+
 export function render(report: Report, options: RenderOptions): string {
   switch (options.format) {
     case 'json':
       return formatJson(report);
     case 'sarif':
-      return formatSarif(report, { rules: options.rules, toRepoUri: repoUriMapper(options.cwd) });
+      return formatSarif(report, { rules: options.rules, toRepoUri: repoUriMapper(options.cwd, hubEndpointOf(report)) });
     default:
       return formatText(report, { color: options.color, verbose: options.verbose });
   }

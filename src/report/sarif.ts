@@ -20,6 +20,9 @@ function fingerprint(f: Finding): string {
   return createHash('sha256').update(`${f.ruleId}\u0000${f.path}\u0000${what}`).digest('hex').slice(0, 32);
 }
 
+/** A Hub URL is absolute: it has no base; every other URI is relative to the checked-out repo. */
+const artifactLocation = (uri: string): { uri: string; uriBaseId?: string } => (/^https?:\/\//.test(uri) ? { uri } : { uri, uriBaseId: '%SRCROOT%' });
+
 function ruleDescriptor(rule: Rule) {
   const d = rule.meta.docs;
   return {
@@ -56,7 +59,7 @@ export function formatSarif(report: Report, options: SarifOptions): string {
       locations: [
         {
           physicalLocation: {
-            artifactLocation: { uri: options.toRepoUri(outer), uriBaseId: '%SRCROOT%' },
+            artifactLocation: artifactLocation(options.toRepoUri(outer)),
             // A notebook's line counts within a cell, not within the .ipynb file: the cell goes in the message.
             region: cell !== undefined ? { startLine: 1 } : { startLine: f.location?.line ?? 1, ...(f.location?.column ? { startColumn: f.location.column } : {}) },
           },

@@ -1,28 +1,11 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Lockfile } from '../../src/integrity/types.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, runCliAsync } from '../helpers/cli.js';
 import { startFakeHub, type FakeHub } from '../helpers/fake-hub.js';
 import { reportValidator, sarifValidator } from '../helpers/schemas.js';
 import { COMMIT as CACHE_COMMIT, makeCacheRepo, sha256, tempProject } from '../integrity/helpers.js';
-
-const devBin = fileURLToPath(new URL('../../bin/dev.js', import.meta.url));
-
-/** runCli without blocking the event loop: the fake hub answers from this process. */
-function runCliAsync(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [devBin, ...args], { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', ...options.env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 function flipByte(file: string, at: number): void {
   const bytes = readFileSync(file);

@@ -34,6 +34,8 @@ export interface FakeFile {
   served?: Buffer | string;
   /** `securityFileStatus` in expanded listings. */
   security?: Record<string, unknown>;
+  /** Serve this file as a server that ignores `Range` does: always `200` with the whole body. */
+  ignoreRange?: boolean;
 }
 
 export interface FakeCommit {
@@ -468,9 +470,9 @@ export async function startFakeHub(repos: FakeRepo[], options: FakeHubOptions = 
   };
 
   /** Serves bytes with `Range` support; the headers describe the listed file even when other bytes are served. */
-  const serveBytes = async (req: IncomingMessage, res: ServerResponse, source: Source, headers: Record<string, string>): Promise<number> => {
+  const serveBytes = async (req: IncomingMessage, res: ServerResponse, source: Source, headers: Record<string, string>, ignoreRange = false): Promise<number> => {
     const size = source.size;
-    const range = parseRange(req.headers.range, size);
+    const range = ignoreRange ? undefined : parseRange(req.headers.range, size);
     const common = { 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream', ...headers };
     if (range === 'unsatisfiable') {
       res.writeHead(416, { ...common, 'Content-Range': `bytes */${size}`, 'Content-Length': '0' });
@@ -509,7 +511,7 @@ export async function startFakeHub(repos: FakeRepo[], options: FakeHubOptions = 
     const headers: Record<string, string> = { 'X-Repo-Commit': split.commit.sha };
     if (raw || !meta.pointer) {
       headers['ETag'] = `"${meta.gitOid}"`;
-      return serveBytes(req, res, raw && meta.pointer ? Source.of(meta.pointer) : file.served, headers);
+      return serveBytes(req, res, raw && meta.pointer ? Source.of(meta.pointer) : file.served, headers, file.spec.ignoreRange);
     }
     // LFS/Xet: the ETag is the content's SHA-256 (a Xet-only file has no SHA-256 known to the Hub).
     const etag = file.spec.lfs ? meta.sha256 : meta.xetHash!;
@@ -522,7 +524,7 @@ export async function startFakeHub(repos: FakeRepo[], options: FakeHubOptions = 
       res.end();
       return 0;
     }
-    return serveBytes(req, res, file.served, headers);
+    return serveBytes(req, res, file.served, headers, file.spec.ignoreRange);
   };
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL, segs: string[], who: ReturnType<typeof authOf>): Promise<number> => {
@@ -632,7 +634,7 @@ export async function startFakeHub(repos: FakeRepo[], options: FakeHubOptions = 
     if (segs[0] === 'cdn' && segs.length === 2) {
       const file = cdn.get(segs[1]!);
       if (!file) throw new HttpError(404, 'Not found');
-      return serveBytes(req, res, file.served, { ETag: `"${segs[1]}"` });
+      return serveBytes(req, res, file.served, { ETag: `"${segs[1]}"` }, file.spec.ignoreRange);
     }
     let type: RepoType = 'model';
     let i = 0;

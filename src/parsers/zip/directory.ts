@@ -10,6 +10,7 @@ import {
   CENTRAL_HEADER_SIZE,
   DEFAULT_MAX_ENTRIES,
   EOCD_SIZE,
+  LOCAL_HEADER_SIZE,
   ZIP64_EOCD_SIZE,
   ZIP64_LOCATOR_SIZE,
 } from './constants.js';
@@ -112,10 +113,15 @@ async function readDirectory(reader: ByteReader, maxEntries: number): Promise<Zi
 
   const alternate = magic && genericParse && !genericEnd.rejected &&
     (concat !== 0 || genericRecords.length !== loaderRecords.length);
-  const locals = await readLocalHeaders(reader, [
-    ...localWants(primaryRecords, shift),
-    ...(alternate ? localWants(genericRecords, concat) : []),
-  ]);
+  const wants = [...localWants(primaryRecords, shift), ...(alternate ? localWants(genericRecords, concat) : [])];
+  if (reader.prefetch) {
+    try {
+      await reader.prefetch(localHeaderWindows(wants));
+    } catch (err) {
+      throw new ReaderError(err);
+    }
+  }
+  const locals = await readLocalHeaders(reader, wants);
   const joined = buildEntries(primaryRecords, shift, locals);
   const entries = joined.map((j) => j.entry);
 
@@ -176,6 +182,31 @@ async function readDirectory(reader: ByteReader, maxEntries: number): Promise<Zi
 
   if (primaryRecords.length === 0 && (magic ? loaderEnd : genericEnd).entriesTotal > 0) dir.fatal = true;
   return dir;
+}
+
+/** How far apart local headers may be and still be read together (readLocalHeaders' own grouping). */
+const LOCAL_READ_WINDOW = 64 * 1024;
+
+/**
+ * The ranges readLocalHeaders will read, grouped as it groups them: a remote reader fetches them
+ * all at once instead of one round trip per group. Each header is its 30 bytes, the name the
+ * central directory gave and 64 bytes of extra field.
+ */
+function localHeaderWindows(wants: ReadonlyArray<{ offset: number; nameHint: number }>): Array<[number, number]> {
+  const ends = new Map<number, number>();
+  for (const w of wants) {
+    if (!Number.isFinite(w.offset) || w.offset < 0) continue;
+    ends.set(w.offset, Math.max(ends.get(w.offset) ?? 0, w.offset + LOCAL_HEADER_SIZE + w.nameHint + 64));
+  }
+  const offsets = [...ends.keys()].sort((a, b) => a - b);
+  const windows: Array<[number, number]> = [];
+  for (const off of offsets) {
+    const last = windows.at(-1);
+    const end = ends.get(off)!;
+    if (last && end - last[0] <= LOCAL_READ_WINDOW) last[1] = Math.max(last[1], end);
+    else windows.push([off, end]);
+  }
+  return windows;
 }
 
 /** Longest symlink target read: a link target is a path, not data. */

@@ -47,6 +47,12 @@ export class TransferStats {
     return sum;
   }
 
+  get totalRequests(): number {
+    let sum = 0;
+    for (const n of this.counts.values()) sum += n;
+    return sum;
+  }
+
   /** [url, bytes] in the order first requested. */
   entries(): [string, number][] {
     return [...this.bytes.entries()];

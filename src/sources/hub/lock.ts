@@ -3,6 +3,7 @@ import type { LockedFile, LockedModel } from '../../integrity/types.js';
 import { clientFor, type HubClient } from './client.js';
 import { HubError } from './errors.js';
 import { formatHubRef } from './ref.js';
+import { pool } from '../../util/pool.js';
 import { resolveHubRepo, type ResolveOptions } from './resolve.js';
 import type { HubFile, HubRef } from './types.js';
 
@@ -90,25 +91,6 @@ async function digestOf(client: HubClient, ref: HubRef, commit: string, p: Plan,
   }
 }
 
-/** Runs `work` over `items` with at most `limit` in flight; the first failure stops new work and is thrown. */
-async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (!failed && next < items.length) {
-      const i = next++;
-      try {
-        results[i] = await work(items[i]!);
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}
 
 /**
  * Locks a Hub model: the revision resolved to its commit, and per file its size and SHA-256.

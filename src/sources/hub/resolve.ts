@@ -1,8 +1,8 @@
 import type { ListFileEntry } from '@huggingface/hub';
-import { clientFor, type HubClient } from './client.js';
+import { cleanText, clientFor, isObject, type HubClient } from './client.js';
 import { HubError } from './errors.js';
 import { formatHubRef, isSafeRepoPath } from './ref.js';
-import type { HubClientOptions, HubFile, HubRef, ResolvedHubRepo } from './types.js';
+import type { HubClientOptions, HubFile, HubFileScan, HubRef, ResolvedHubRepo } from './types.js';
 
 export interface ResolveOptions extends HubClientOptions {
   /** A client to reuse (its endpoint and token win over the options). */
@@ -15,6 +15,34 @@ export const COMMIT_PATTERN = /^[0-9a-f]{40}$/;
 const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 const XET_PATTERN = /^[0-9a-f]{64}$/;
 const DEFAULT_MAX_FILES = 100_000;
+/** Imports kept per file from the Hub's pickle scan; a longer list is cut (the scan is only reported). */
+const MAX_SCAN_IMPORTS = 256;
+
+/**
+ * `securityFileStatus` of an expanded listing entry (hub-endpoints.md §4): a status string and,
+ * from `pickleImportScan.imports`, `module.name` pairs. Scanner keys vary: unknown ones are
+ * ignored, malformed imports dropped, and a status that is no short string means no scan at all.
+ */
+export function hubScanOf(value: unknown): HubFileScan | undefined {
+  if (!isObject(value)) return undefined;
+  const status = cleanText(value['status'], 64);
+  if (status === undefined) return undefined;
+  const scan: HubFileScan = { status };
+  const pickle = value['pickleImportScan'];
+  const imports = isObject(pickle) ? pickle['imports'] : undefined;
+  if (Array.isArray(imports)) {
+    const names = new Set<string>();
+    for (const item of imports) {
+      if (names.size >= MAX_SCAN_IMPORTS) break;
+      if (!isObject(item)) continue;
+      const module = cleanText(item['module'], 512);
+      const name = cleanText(item['name'], 512);
+      if (module !== undefined && name !== undefined) names.add(`${module}.${name}`);
+    }
+    if (names.size > 0) scan.pickleImports = [...names];
+  }
+  return scan;
+}
 
 /** One listing entry checked field by field: the server is not trusted to send what the types say. */
 function toHubFile(entry: ListFileEntry, label: string, endpoint: string): HubFile {
@@ -38,6 +66,8 @@ function toHubFile(entry: ListFileEntry, label: string, endpoint: string): HubFi
     file.xetHash = xet;
     file.pointer = true;
   }
+  const hubScan = hubScanOf(entry.securityFileStatus);
+  if (hubScan) file.hubScan = hubScan;
   return file;
 }
 

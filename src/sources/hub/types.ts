@@ -51,6 +51,55 @@ export interface HubFile {
   gitOid: string;
   /** True when the git blob is an LFS/Xet pointer, so `gitOid` says nothing about the content. */
   pointer?: boolean;
+  /** The Hub's own scan of the file (`securityFileStatus` of the expanded listing), as it said. */
+  hubScan?: HubFileScan;
+}
+
+/** The Hub's per-file scan verdict: reported, never trusted. */
+export interface HubFileScan {
+  /** `safe`, `unsafe`, `caution`, `unscanned`, … as the Hub said. */
+  status: string;
+  /** Imports the Hub's pickle scanner listed, as `module.name`, when it listed any. */
+  pickleImports?: string[];
+}
+
+/** The Hub's repository-level scan (`?securityStatus=true`): reported, never trusted. */
+export interface HubSecurityStatus {
+  scansDone?: boolean;
+  filesWithIssues: Array<{ path: string; level: string }>;
+}
+
+/** JSON as the server sent it; objects have a null prototype, so no key can reach `Object.prototype`. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+/**
+ * The repo document at one commit, checked field by field: a field the server sent in the wrong
+ * shape is left out (and named in `invalidFields`), strings and lists are capped.
+ */
+export interface HubRepoDetails {
+  /** The commit the document describes (always the one asked for: another one is an error). */
+  sha?: string;
+  author?: string;
+  private?: boolean;
+  /** Models and datasets only: spaces are not gated. */
+  gated?: false | 'auto' | 'manual';
+  disabled?: boolean;
+  /** Models only. */
+  pipelineTag?: string;
+  /** Models only. */
+  libraryName?: string;
+  tags: string[];
+  /** The card's front matter as the Hub parsed it (`cardData`); an object or absent. */
+  cardData?: JsonObject;
+  /** Models only: the Hub's digest of config.json (`model_type`, `architectures`, `auto_map`…); an object or absent. */
+  config?: JsonObject;
+  /** ISO date of the last change, when the Hub said. */
+  lastModified?: string;
+  /** Fields dropped (wrong shape) or cut short (over a cap), by their Hub name. */
+  invalidFields: string[];
 }
 
 export interface ResolvedHubRepo {

@@ -69,7 +69,7 @@ describe('resolveHubRepo', () => {
   it('keeps the LFS SHA-256 as a content hash, and the git blob id apart', async () => {
     const { files } = await resolveHubRepo(parseHubRef('acme/tiny')!, opts());
     const byPath = new Map(files.map((f) => [f.path, f]));
-    expect(byPath.get('config.json')).to.deep.equal({ path: 'config.json', size: CONFIG.length, gitOid: gitBlobOid(CONFIG) });
+    expect(byPath.get('config.json')).to.deep.equal({ path: 'config.json', size: CONFIG.length, gitOid: gitBlobOid(CONFIG), hubScan: { status: 'safe' } });
     const weights = byPath.get('model.safetensors')!;
     expect(weights.lfsSha256).to.equal(sha256(safetensors()));
     expect(weights.pointer).to.equal(true);
