@@ -26,15 +26,19 @@ export type CheckReport = Report & { fetch: FetchSummary };
 /** Files read for repo facts before the analysis, and kept open so the analysis reuses their bytes. */
 const FACT_FILES = ['README.md', 'config.json', 'tokenizer_config.json'];
 
-interface RepoResult {
+/** One repo as `check` read it: the artifacts, and the files to read more from (the BOM does). */
+export interface InspectedRepo {
+  /** The analysed files, in listing order. */
   roots: Artifact[];
+  repo: HubRepoArtifact;
+  files: RemoteRepoFiles;
   artifacts: ReportArtifact[];
   errors: ReportError[];
   fetch: FetchSummary['repos'][number];
-  repo: HubRepoArtifact;
 }
 
-function parseRefs(texts: readonly string[]): HubRef[] {
+/** Parses Hub references as the commands accept them; anything else is a one-line usage error. */
+export function parseRefs(texts: readonly string[]): HubRef[] {
   if (texts.length === 0) throw new UsageError('modelvet check needs a Hub reference: hf:org/name[@rev], org/name[@rev] or a Hub URL');
   return texts.map((text) => {
     const ref = parseHubRef(text);
@@ -61,7 +65,8 @@ function repoFile(file: HubFile, artifact: Artifact | undefined, files: RemoteRe
   };
 }
 
-async function checkRepo(client: HubClient, ref: HubRef, options: CheckOptions): Promise<RepoResult> {
+/** Resolves one repo, reads its facts and analyses its files (no rules run yet). */
+export async function inspectHubRepo(client: HubClient, ref: HubRef, options: Omit<CheckOptions, 'refs'>): Promise<InspectedRepo> {
   const resolved = await resolveHubRepo(ref, { client });
   const { commit } = resolved;
   const root = formatHubRef({ repo: ref.repo, repoType: ref.repoType, revision: commit });
@@ -122,6 +127,7 @@ async function checkRepo(client: HubClient, ref: HubRef, options: CheckOptions):
     return {
       roots,
       repo,
+      files,
       errors,
       artifacts: roots.map((a) => ({ path: a.path, format: a.format, size: a.size })),
       fetch: {
@@ -160,7 +166,7 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
       client = clientFor(ref, options);
       clients.set(key, client);
     }
-    const result = await checkRepo(client, ref, options);
+    const result = await inspectHubRepo(client, ref, options);
     findings.push(...runRules(result.repo, { rules, ruleSettings: config.rules, settings }));
     for (const root of result.roots) findings.push(...runRules(root, { rules, ruleSettings: config.rules, settings }));
     artifacts.push(...result.artifacts);
