@@ -64,17 +64,22 @@ export class RemoteRepoFiles {
     if (--open.users <= 0) this.#open.delete(path);
   }
 
-  /** Reads a small file whole as UTF-8 (undefined when absent or larger than `maxBytes`). */
-  async text(path: string, maxBytes: number): Promise<string | undefined> {
+  /** Reads a small file whole (undefined when absent or larger than `maxBytes`). */
+  async bytes(path: string, maxBytes: number): Promise<Uint8Array | undefined> {
     const file = this.#byPath.get(path);
     if (!file || file.size > maxBytes) return undefined;
     const reader = this.acquire(path)!;
     try {
-      const bytes = await reader.read(0, file.size);
-      return new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+      return await reader.read(0, file.size);
     } finally {
       this.release(path);
     }
+  }
+
+  /** Reads a small file whole as UTF-8 (undefined when absent or larger than `maxBytes`). */
+  async text(path: string, maxBytes: number): Promise<string | undefined> {
+    const bytes = await this.bytes(path, maxBytes);
+    return bytes === undefined ? undefined : new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   }
 
   /** What a loader finds beside `path`: the repo's other files, resolved against its folder. */

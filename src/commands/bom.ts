@@ -2,12 +2,14 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Args, Command, Flags } from '@oclif/core';
 import { extractFacts } from '../bom/facts/index.js';
+import { hubFactSource } from '../bom/sources/hub.js';
 import { localFactSource } from '../bom/sources/local.js';
 import { BOM_SPECS, type BomSpec, type BomWriteResult } from '../bom/types.js';
 import { writeBom } from '../bom/write.js';
 import { prepare } from '../engine/scan.js';
 import { terminalSafe } from '../report/text.js';
 import { parseHubRef } from '../sources/hub/ref.js';
+import type { HubRef } from '../sources/hub/types.js';
 import { UsageError } from '../util/errors.js';
 import { writeOutput } from './output.js';
 
@@ -49,6 +51,13 @@ export function bomTimestamp(env: NodeJS.ProcessEnv = process.env, now: Date = n
   return when.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+function hubRef(target: string): HubRef {
+  const ref = parseHubRef(target);
+  if (!ref) throw new UsageError(`'${target}' is not a Hub reference: write hf:org/name[@rev], org/name[@rev] or a Hub URL`);
+  if (ref.path !== undefined) throw new UsageError(`${target} names a file or folder inside the repo: a BOM describes the whole repo, give hf:${ref.repo}@<rev>`);
+  return ref;
+}
+
 /** A Hub reference rather than a local path: `hf:…`, a URL, or `org/name[@rev]` naming nothing on disk. */
 function isHubTarget(target: string, cwd: string): boolean {
   if (/^hf:/i.test(target) || /^https?:\/\//i.test(target)) return true;
@@ -58,13 +67,14 @@ function isHubTarget(target: string, cwd: string): boolean {
 export default class Bom extends Command {
   static override summary = 'Write an AI bill of materials (CycloneDX ML-BOM or SPDX 3.0.1 AI) for a model.';
   static override description =
-    'Describes the model in a folder, a single model file, or a Hugging Face cache snapshot (models--org--name/snapshots/<commit>, which identifies the repo and commit offline): every file with its size, role and SHA-256 (hashed locally), the licence, task, architecture and hyperparameters from the model card and config.json, the parameter count from safetensors or GGUF headers, training and evaluation datasets kept apart, model-index metrics, base models, chat templates with their hashes, code that loading runs, and the findings of a scan of the same files. Nothing is made up: a fact without a source is left out. The output is reproducible (sorted, no timestamp unless --timestamp) and validated before it is written; an invalid BOM is not written and exits 2 listing every error. The BOM carries the verdicts; it does not gate (exit 0).';
+    'Describes the model in a folder, a single model file, a Hugging Face cache snapshot (models--org--name/snapshots/<commit>, which identifies the repo and commit offline), or a Hub repo (hf:org/name@rev, read at its commit by ranged requests as `check` reads it): every file with its size, role and SHA-256 (hashed locally, or the Hub\'s LFS SHA-256; never a git blob SHA-1 or Xet hash), the licence, task, architecture and hyperparameters from the model card and config.json, the parameter count from safetensors or GGUF headers, training and evaluation datasets kept apart, model-index metrics, base models, chat templates with their hashes, code that loading runs, and the findings of a scan of the same files. Nothing is made up: a fact without a source is left out. The output is reproducible (sorted, no timestamp unless --timestamp) and validated before it is written; an invalid BOM is not written and exits 2 listing every error. The BOM carries the verdicts; it does not gate (exit 0).';
   static override examples = [
     '<%= config.bin %> bom models/tiny-gpt2',
     '<%= config.bin %> bom ~/.cache/huggingface/hub/models--org--name/snapshots/<commit> --output model.cdx.json',
     '<%= config.bin %> bom model.gguf --spec spdx-3.0.1 --output model.spdx.json',
+    '<%= config.bin %> bom hf:org/name@main --spec cyclonedx-1.7',
   ];
-  static override args = { target: Args.string({ description: 'model folder, model file, or Hugging Face cache snapshot folder', required: true }) };
+  static override args = { target: Args.string({ description: 'model folder, model file, Hugging Face cache snapshot folder, or Hub repo (hf:org/name@rev)', required: true }) };
   static override flags = {
     spec: Flags.string({ description: 'BOM format', options: [...BOM_SPECS], default: 'cyclonedx-1.6' }),
     output: Flags.string({ char: 'o', description: 'write the BOM to FILE instead of stdout' }),
@@ -79,10 +89,17 @@ export default class Bom extends Command {
     const { args, flags } = await this.parse(Bom);
     const cwd = process.cwd();
     const spec = flags.spec as BomSpec;
-    if (isHubTarget(args.target, cwd)) throw new UsageError(`modelvet bom does not read Hub repos yet (${args.target}): give a local folder or a Hugging Face cache snapshot`);
     const timestamp = flags.timestamp ? bomTimestamp() : undefined;
     const prepared = await prepare({ cwd, configFile: flags.config });
-    const source = await localFactSource(args.target, { cwd, prepared });
+    const source = isHubTarget(args.target, cwd)
+      ? await hubFactSource(hubRef(args.target), {
+          cwd,
+          prepared,
+          ...(flags.endpoint !== undefined ? { endpoint: flags.endpoint } : {}),
+          ...(flags.token !== undefined ? { token: flags.token } : {}),
+        })
+      : // A BOM written into the model's folder is not part of the model it describes (a second run gives the same BOM).
+        await localFactSource(args.target, { cwd, prepared, ...(flags.output !== undefined ? { exclude: [flags.output] } : {}) });
     const facts = await extractFacts(source, timestamp !== undefined ? { timestamp } : {});
     process.exitCode = deliverBom(writeBom(facts, spec), spec, {
       ...(flags.output !== undefined ? { output: flags.output } : {}),

@@ -1,3 +1,4 @@
+import Bom from './bom.js';
 import Check from './check.js';
 import Lock from './lock.js';
 import Rules from './rules.js';
@@ -5,4 +6,4 @@ import Scan from './scan.js';
 import Verify from './verify.js';
 
 // oclif's explicit strategy: the command table is this object, no directory scan at start-up.
-export const commands = { scan: Scan, rules: Rules, lock: Lock, verify: Verify, check: Check };
+export const commands = { scan: Scan, rules: Rules, lock: Lock, verify: Verify, check: Check, bom: Bom };

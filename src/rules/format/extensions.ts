@@ -14,6 +14,7 @@ const TEXT: FormatId[] = [
   'model-config',
   'dependency-manifest',
   'modelvet-lock',
+  'ai-bom',
 ];
 
 /**
