@@ -5,7 +5,7 @@ import { BomCollector } from './collector.js';
 import { readCycloneDx } from './cyclonedx.js';
 import { isObject, jsonPointer, own, ownString, type JsonObject, type Segments } from './json.js';
 import { DEFAULT_BOM_LIMITS, type BomLimits } from './limits.js';
-import { locateKeys, pathKey } from './locate.js';
+import { locateKeys, pathKey } from '../json-locate.js';
 import type { BomSpecFamily } from './names.js';
 import { readSpdx2 } from './spdx2.js';
 import { readSpdx3 } from './spdx3.js';
@@ -34,7 +34,7 @@ const COMPONENT_KEYS = ['name', 'fileName', 'type', '@type', 'spdxId', 'SPDXID']
 
 function locate(text: string, out: BomCollector): void {
   // A CycloneDX component at the depth limit sits two containers per level down, plus the document's own few.
-  const positions = locateKeys(text, LOCATED_KEYS, 2 * out.limits.maxDepth + 8);
+  const positions = locateKeys(text, (key) => LOCATED_KEYS.has(key), 2 * out.limits.maxDepth + 8);
   const at = (segments: Segments): Location | undefined => positions.get(pathKey(segments));
   out.components.forEach((c, i) => {
     const segments = out.segments[i]!;

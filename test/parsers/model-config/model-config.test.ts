@@ -251,6 +251,13 @@ describe('model-config: bad input fails closed', () => {
     expect(rows(await config('a.yaml', '\uFEFFmodel: org/x\n'))).to.have.length(1);
   });
 
+  it('a JSON config nested 60,000 deep is read in one pass (locating keys once cost depth squared: a hang)', async () => {
+    const depth = 60_000;
+    const a = await config('config.json', `${'{"model":'.repeat(depth)}"org/x"${'}'.repeat(depth)}`);
+    expect(a.format).to.equal('model-config');
+    expect(a.anomalies.length).to.be.greaterThan(0); // past the walker's depth limit: not fully analysed, never a pass
+  });
+
   it('over the size caps: too-large, nothing read', async () => {
     const small = { ...DEFAULT_ANALYSE_OPTIONS, maxJsonBytes: 16 };
     const j = await analyse('a.json', '{"model": "org/x", "pad": 1}', small);

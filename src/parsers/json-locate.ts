@@ -1,8 +1,10 @@
-import type { Location } from '../../types.js';
-import type { Segments } from './json.js';
+import type { Location } from '../types.js';
+
+/** A path through parsed JSON: object keys and array indices. */
+export type JsonSegments = ReadonlyArray<string | number>;
 
 /** The key `locateKeys` files a position under: the path's segments, each as JSON, joined by commas. */
-export const pathKey = (segments: Segments): string => segments.map((s) => JSON.stringify(s)).join(',');
+export const pathKey = (segments: JsonSegments): string => segments.map((s) => JSON.stringify(s)).join(',');
 
 interface Frame {
   object: boolean;
@@ -17,11 +19,10 @@ interface Frame {
  * Line and column of the values under the keys in `wanted`, by path, for paths at most `maxFrames`
  * containers deep. The text already passed JSON.parse, so this scan only follows structure; a key
  * given twice keeps its last position, as JSON.parse keeps its last value. Iterative, and each
- * container's path is built once from its parent's, so neither nesting nor size costs more than a
- * pass over the text (model-config's locator rebuilds the whole path per key, which deep nesting
- * makes quadratic).
+ * container's path is built once from its parent's (and not at all below `maxFrames`), so hostile
+ * nesting costs no more than a pass over the text. Shared by the BOM and model-config readers.
  */
-export function locateKeys(text: string, wanted: ReadonlySet<string>, maxFrames: number): Map<string, Location> {
+export function locateKeys(text: string, wanted: (key: string) => boolean, maxFrames: number): Map<string, Location> {
   const found = new Map<string, Location>();
   const frames: Frame[] = [];
   let line = 1;
@@ -45,7 +46,7 @@ export function locateKeys(text: string, wanted: ReadonlySet<string>, maxFrames:
     if (top?.awaitingValue && !isKey) {
       // The first character of an object member's value.
       top.awaitingValue = false;
-      if (top.prefix !== undefined && wanted.has(top.key as string)) {
+      if (top.prefix !== undefined && typeof top.key === 'string' && wanted(top.key)) {
         const key = JSON.stringify(top.key);
         found.set(top.prefix === '' ? key : `${top.prefix},${key}`, { line, column: i - lineStart + 1 });
       }
