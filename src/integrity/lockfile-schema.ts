@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv } from 'ajv';
+import { describeAjvError } from '../util/ajv-errors.js';
 import { packagePath } from '../util/package-root.js';
 import type { Lockfile } from './types.js';
 
@@ -7,21 +8,6 @@ const schema = JSON.parse(readFileSync(packagePath('schemas', 'lockfile.schema.j
 const ajv = new Ajv({ allErrors: true, strict: true });
 const validateFn = ajv.compile<Lockfile>(schema);
 
-function describe(error: ErrorObject): string {
-  const at = error.instancePath || '(top level)';
-  switch (error.keyword) {
-    case 'additionalProperties':
-      return `${at}: unknown property '${String(error.params.additionalProperty)}'`;
-    case 'required':
-      return `${at}: missing '${String(error.params.missingProperty)}'`;
-    case 'enum':
-      return `${at}: must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
-    case 'const':
-      return `${at}: must be ${JSON.stringify(error.params.allowedValue)}`;
-    default:
-      return `${at}: ${error.message ?? 'is invalid'}`;
-  }
-}
 
 /**
  * What the schema cannot say: a path locked twice in one model, or two entries for one source
@@ -57,7 +43,7 @@ export function lockfileProblems(data: unknown): string[] {
     // The if/then over a source's type reports the branch's own errors and then "must match
     // then/else schema"; the branch errors say more.
     const errors = (validateFn.errors ?? []).filter((e) => e.keyword !== 'if');
-    return errors.slice(0, 3).map(describe);
+    return errors.slice(0, 3).map(describeAjvError);
   }
   return duplicates(data);
 }

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { CdxSpecVersion } from '../cyclonedx/types.js';
-import { describeAjvError, distinct } from './describe.js';
+import { describeAjvError, distinct } from '../../util/ajv-errors.js';
 
 const require = createRequire(import.meta.url);
 /** Untyped CommonJS plug-in: the draft-2019 formats ajv-formats lacks (the schemas use idn-email). */

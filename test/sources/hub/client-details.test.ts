@@ -1,3 +1,4 @@
+import { hubError } from './hub-error.js';
 import { expect } from 'chai';
 import { HubClient } from '../../../src/sources/hub/client.js';
 import { HubError } from '../../../src/sources/hub/errors.js';
@@ -25,15 +26,6 @@ const repo = (id: string, info: Record<string, unknown>, extra: Partial<FakeRepo
   ...extra,
 });
 
-async function hubError(fn: () => Promise<unknown>): Promise<HubError> {
-  try {
-    await fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(HubError);
-    return err as HubError;
-  }
-  expect.fail('expected a HubError');
-}
 
 describe('HubClient.modelDetails', () => {
   let hub: FakeHub;

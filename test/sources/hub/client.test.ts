@@ -1,3 +1,4 @@
+import { hubError } from './hub-error.js';
 import { expect } from 'chai';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,16 +13,6 @@ import { CONFIG, MAIN, tinyRepo, TOKEN } from './repos.js';
 const TINY = { repo: 'acme/tiny', repoType: 'model' } as const;
 const FAST = { retries: 3, baseDelayMs: 1, maxDelayMs: 5, maxWaitMs: 60_000 };
 
-/** Runs `fn` and returns the HubError it throws (failing the test when it does not). */
-async function hubError(fn: () => Promise<unknown>): Promise<HubError> {
-  try {
-    await fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(HubError);
-    return err as HubError;
-  }
-  expect.fail('expected a HubError');
-}
 
 function oneLine(err: Error): void {
   expect(err.message).to.not.match(/[\r\n]/);

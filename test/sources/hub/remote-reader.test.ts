@@ -1,3 +1,4 @@
+import { hubError } from './hub-error.js';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
@@ -179,15 +180,6 @@ async function setup(files: Array<{ path: string; content: Buffer | GeneratedCon
   };
 }
 
-async function hubError(fn: () => Promise<unknown>): Promise<HubError> {
-  try {
-    await fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(HubError);
-    return err as HubError;
-  }
-  expect.fail('expected a HubError');
-}
 
 const settings = { rules: BUILTIN_RULES, ruleSettings: {}, settings: { allowedGlobals: [], trustedPublishers: [] } };
 const verdict = (artifact: Artifact): string[] =>
