@@ -5,7 +5,7 @@ import type { Finding } from '../../src/types.js';
 import { runCliAsync } from '../helpers/cli.js';
 import { startFakeHub, type FakeHub } from '../helpers/fake-hub.js';
 import { reportValidator, sarifValidator } from '../helpers/schemas.js';
-import { BERT, BIG, bertRepo, bigRepo, EVIL, evilRepo, fixture, GATED, gatedRepo, largeSafetensors, RAW, rawRepo, TOKEN } from './repos.js';
+import { BERT, BIG, bertRepo, bigRepo, EVIL, evilRepo, fixture, GATED, gatedRepo, GGUF, ggufRepo, largeSafetensors, RAW, rawRepo, TOKEN } from './repos.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -26,7 +26,7 @@ describe('modelvet check (against a fake Hub)', function () {
   const opts = (extra: Record<string, unknown> = {}) => ({ endpoint: hub.url, env: {}, cwd: fixture('.'), retry: { retries: 0 }, ...extra });
 
   before(async () => {
-    hub = await startFakeHub([bertRepo(), evilRepo(), bigRepo(), rawRepo(), gatedRepo()], { tokens: [TOKEN], redirectLfs: true });
+    hub = await startFakeHub([bertRepo(), evilRepo(), bigRepo(), rawRepo(), gatedRepo(), ggufRepo()], { tokens: [TOKEN], redirectLfs: true });
   });
   after(() => hub.close());
 
@@ -69,6 +69,16 @@ describe('modelvet check (against a fake Hub)', function () {
     const sent = hub.requests.filter((r) => r.path.includes('/acme/big/') || r.path.includes('/cdn/')).reduce((n, r) => n + Math.max(0, r.bytes), 0);
     expect(sent, 'bytes the server sent').to.be.below(64 * KiB);
     expect(report.findings.filter((f) => f.severity !== 'info' && f.severity !== 'low')).to.deep.equal([]);
+  });
+
+  it('reads a GGUF by its metadata and finds the chat template that escapes Jinja', async () => {
+    const report = await check({ ...opts(), refs: ['hf:acme/gguf'] });
+    const file = report.fetch.repos[0]!.files.find((f) => f.path === 'model.gguf')!;
+    expect(file.bytes).to.be.below(64 * KiB);
+    const critical = report.findings.filter((f) => f.severity === 'critical');
+    expect(critical.length).to.be.greaterThan(0);
+    expect(critical.every((f) => f.path.startsWith(`hf:acme/gguf@${GGUF}/model.gguf`))).to.equal(true);
+    expect(critical.map((f) => f.message).join(' ')).to.contain('__globals__');
   });
 
   it('finds the code a malicious checkpoint runs, and the repo-level risks', async () => {

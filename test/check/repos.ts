@@ -115,3 +115,21 @@ export function gatedRepo(): FakeRepo {
     commits: [{ sha: GATED, branch: 'main', files: [{ path: 'config.json', content: '{"model_type":"llama"}' }, { path: 'model.safetensors', content: readFileSync(fixture('benign/transformers-bert-tiny/model.safetensors')), lfs: true }] }],
   };
 }
+
+export const GGUF = '66af66af66af66af66af66af66af66af66af66af';
+
+/** A GGUF whose chat template reaches `__globals__`, padded to 256 MiB as if its tensors followed. */
+export function ggufRepo(): FakeRepo {
+  const head = readFileSync(fixture('malicious/gguf/ssti-chat-template-globals.gguf'));
+  const size = 256 * 1024 * 1024;
+  const content: GeneratedContent = {
+    size,
+    sha256: 'd'.repeat(64),
+    generate(offset, length) {
+      const out = new Uint8Array(length);
+      if (offset < head.length) out.set(head.subarray(offset, Math.min(head.length, offset + length)));
+      return out;
+    },
+  };
+  return { id: 'acme/gguf', info: { cardData: { license: 'mit' } }, commits: [{ sha: GGUF, branch: 'main', files: [{ path: 'model.gguf', content, lfs: true }] }] };
+}
