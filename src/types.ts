@@ -208,4 +208,6 @@ export interface Report {
   suppressed?: Array<{ finding: Finding; reason: string; until?: string }>;
   /** `modelvet check`: what was fetched from the Hub, per repo and file. */
   fetch?: FetchSummary;
+  /** With the result cache on: files whose findings were reused (hits) and files analysed and stored (misses). */
+  cache?: { hits: number; misses: number };
 }

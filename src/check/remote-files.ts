@@ -1,5 +1,5 @@
-import { posix } from 'node:path';
 import type { SiblingFiles } from '../engine/format-handler.js';
+import { siblingPath } from '../sources/sibling-path.js';
 import type { HubClient } from '../sources/hub/client.js';
 import { RemoteFileReader, type RemoteReadLimits } from '../sources/hub/remote-reader.js';
 import type { HubFile, HubRef } from '../sources/hub/types.js';
@@ -84,11 +84,7 @@ export class RemoteRepoFiles {
 
   /** What a loader finds beside `path`: the repo's other files, resolved against its folder. */
   siblingsOf(path: string, holders: Set<string>): SiblingFiles {
-    const dir = posix.dirname(path);
-    const resolveRel = (rel: string): string | undefined => {
-      const joined = posix.normalize(posix.join(dir === '.' ? '' : dir, rel));
-      return joined.startsWith('../') || joined === '..' || posix.isAbsolute(joined) ? undefined : joined;
-    };
+    const resolveRel = (rel: string): string | undefined => siblingPath(path, rel);
     return {
       where: this.root,
       stat: async (rel) => {

@@ -15,6 +15,9 @@ export default class Scan extends Command {
     ...reportFlags,
     hash: Flags.boolean({ description: "record each file's SHA-256 in the report (reads every byte)", default: false }),
     lockfile: Flags.string({ description: 'check scanned files against this lockfile (default: nearest modelvet.lock.json from the working directory up)' }),
+    staged: Flags.boolean({ description: 'scan what the git index holds (the next commit), not the work tree; Git LFS objects from .git/lfs/objects', default: false }),
+    cache: Flags.boolean({ description: 'reuse findings of files analysed before with the same content, name and rules (default: on with --staged)', allowNo: true }),
+    'cache-dir': Flags.string({ description: 'result cache folder (default: MODELVET_CACHE_DIR, XDG_CACHE_HOME/modelvet, ~/.cache/modelvet)' }),
   };
 
   async run(): Promise<void> {
@@ -29,6 +32,9 @@ export default class Scan extends Command {
       paths: argv as string[],
       hash: flags.hash,
       lockfile: flags.lockfile,
+      staged: flags.staged,
+      ...(flags.cache !== undefined ? { cache: flags.cache } : {}),
+      ...(flags['cache-dir'] !== undefined ? { cacheDir: flags['cache-dir'] } : {}),
       onProgress: progress ? (done, total, path) => progress.write(`\r\x1b[Kscanning ${done}/${total} ${path.slice(-60)}`) : undefined,
     });
     if (progress) progress.write('\r\x1b[K');

@@ -3,7 +3,15 @@ import { SEVERITIES } from '../types.js';
 import { loadConfig, type LoadConfigOptions } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { RuleRegistry, loadPlugins } from '../rules/registry.js';
-import { collectTargets, type LocalTarget } from '../sources/local.js';
+import { collectTargets, ignoreMatcher, type LocalTarget } from '../sources/local.js';
+import { stagedSiblings } from '../sources/staged-siblings.js';
+import { collectStagedTargets } from '../git/staged.js';
+import { openRepo } from '../git/repo.js';
+import { ResultCache } from '../cache/result-cache.js';
+import type { CachedResult } from '../cache/types.js';
+import type { SiblingFiles } from './format-handler.js';
+import { scanRulesetKey } from './ruleset.js';
+import { basename, join } from 'node:path';
 import { fileReader } from '../sources/readers.js';
 import { sha256Of } from '../sources/hash.js';
 import { ScanIntegrity } from '../integrity/scan-pass.js';
@@ -26,6 +34,12 @@ export interface ScanOptions extends LoadConfigOptions {
   onProgress?: (done: number, total: number, path: string) => void;
   /** YYYY-MM-DD used to expire suppressions; defaults to today (UTC). */
   today?: string;
+  /** `--staged`: what the git index holds under `paths` (not the work tree), Git LFS objects included. */
+  staged?: boolean;
+  /** Reuse findings of files already analysed with the same content, name and rule set (default: on with `staged`). */
+  cache?: boolean;
+  /** `--cache-dir` (default MODELVET_CACHE_DIR, XDG_CACHE_HOME/modelvet, ~/.cache/modelvet). */
+  cacheDir?: string;
 }
 
 /** Source events the walker met become artifacts with anomalies, so rules (not the walker) judge them. */
@@ -79,30 +93,111 @@ export async function prepare(options: LoadConfigOptions): Promise<Prepared> {
   return { config, registry };
 }
 
+/** What `scan` reads: files from the walker or the git index, and where a parser may look beside each. */
+interface ScanInput {
+  targets: LocalTarget[];
+  /** Source problems met while collecting (a staged LFS object missing, a conflict), as artifacts. */
+  problems: Artifact[];
+  /** For staged files: the other staged files and the work tree, instead of the temporary copy's folder. */
+  siblingsOf?: (target: Extract<LocalTarget, { kind: 'file' }>) => SiblingFiles;
+  /** SHA-256s known without reading (staged copies, LFS oids). */
+  knownSha256: Map<string, string>;
+  cleanup(): Promise<void>;
+}
+
+async function stagedInput(cwd: string, paths: string[], config: Prepared['config']): Promise<ScanInput> {
+  const repo = await openRepo(cwd);
+  const ignored = ignoreMatcher(config.ignore, config.baseDir);
+  const collection = await collectStagedTargets(cwd, paths, { select: (path) => !ignored(join(repo.top, ...path.split('/'))) });
+  const byPath = new Map(collection.files.map((f) => [f.path, f]));
+  const byAbs = new Map(collection.files.map((f) => [f.absPath, f]));
+  return {
+    targets: collection.files.map((f) => ({ kind: 'file', absPath: f.absPath, displayPath: f.displayPath })),
+    problems: collection.problems.map((p) => ({
+      path: p.displayPath,
+      format: 'unknown',
+      size: 0,
+      children: [],
+      anomalies: [{ code: p.code, message: p.message, ...(p.linkTarget !== undefined ? { detail: { target: p.linkTarget, root: repo.top } } : {}) }],
+    })),
+    siblingsOf: (target) => stagedSiblings(repo.top, byPath, byAbs.get(target.absPath)!.path),
+    knownSha256: new Map(collection.files.filter((f) => f.sha256 !== undefined).map((f) => [f.absPath, f.sha256!])),
+    cleanup: () => collection.cleanup(),
+  };
+}
+
+/** A root artifact's findings, stored relative to its path so the same bytes under another path reuse them. */
+function toCached(root: Artifact, findings: Finding[]): CachedResult {
+  return {
+    format: root.format,
+    size: root.size,
+    findings: findings.map(({ path, ...rest }) => ({ ...rest, suffix: path.startsWith(root.path) ? path.slice(root.path.length) : '' })),
+  };
+}
+
+const fromCached = (displayPath: string, cached: CachedResult): Finding[] => cached.findings.map(({ suffix, ...rest }) => ({ ...rest, path: `${displayPath}${suffix}` }));
+
 /** Scans local files and folders and returns the report (the library entry point behind `modelvet scan`). */
 export async function scan(options: ScanOptions = {}): Promise<Report> {
   const cwd = options.cwd ?? process.cwd();
   const { config, registry } = options.prepared ?? (await prepare(options));
-  const targets = await collectTargets(options.paths?.length ? options.paths : ['.'], { cwd, ignore: config.ignore, ignoreBase: config.baseDir });
+  const input: ScanInput = options.staged
+    ? await stagedInput(cwd, options.paths ?? [], config)
+    : {
+        targets: await collectTargets(options.paths?.length ? options.paths : ['.'], { cwd, ignore: config.ignore, ignoreBase: config.baseDir }),
+        problems: [],
+        knownSha256: new Map(),
+        cleanup: async () => undefined,
+      };
+  try {
+    return await scanInput(input, options, cwd, { config, registry });
+  } finally {
+    await input.cleanup();
+  }
+}
+
+async function scanInput(input: ScanInput, options: ScanOptions, cwd: string, prepared: Prepared): Promise<Report> {
+  const { config, registry } = prepared;
+  const { targets } = input;
   const rules = registry.all();
   // Expected digests of the scanned files; only files that have one are hashed (in parallel, while parsing).
-  const integrity = await ScanIntegrity.prepare(targets, { cwd, paths: options.paths ?? [], lockfile: options.lockfile, maxJsonBytes: DEFAULT_ANALYSE_OPTIONS.maxJsonBytes });
+  // Staged copies live in a temporary folder: lock and BOM records are checked by `verify`, not on commit.
+  const integrity = options.staged
+    ? undefined
+    : await ScanIntegrity.prepare(targets, { cwd, paths: options.paths ?? [], lockfile: options.lockfile, maxJsonBytes: DEFAULT_ANALYSE_OPTIONS.maxJsonBytes });
+  const cache = options.cache ?? options.staged ? ResultCache.open({ rulesetKey: scanRulesetKey(config, registry), cwd, ...(options.cacheDir !== undefined ? { dir: options.cacheDir } : {}) }) : undefined;
   const settings = { allowedGlobals: config.allowGlobals, trustedPublishers: config.trustedPublishers, advisories: config.advisories };
   const artifacts: ReportArtifact[] = [];
   const errors: ReportError[] = [];
   const findings: Finding[] = [];
+  const cacheStats = { hits: 0, misses: 0 };
 
+  for (const problem of input.problems) findings.push(...runRules(problem, { rules, ruleSettings: config.rules, settings }));
   let done = 0;
   for (const target of targets) {
     let root: Artifact;
     if (target.kind !== 'file') root = sourceArtifact(target);
     else {
+      // Integrity findings depend on records, not bytes: files with a record are always analysed.
+      const cacheable = cache !== undefined && !options.hash && !integrity?.covers(target.absPath);
+      const sha256 = cacheable ? (input.knownSha256.get(target.absPath) ?? (await cache.sha256For(target.absPath).catch(() => undefined))) : undefined;
+      // Rules read names (extension checks), so the name is part of the key.
+      const variant = basename(target.displayPath);
+      const cached = sha256 !== undefined ? cache!.get(sha256, variant) : undefined;
+      if (cached) {
+        cacheStats.hits++;
+        findings.push(...fromCached(target.displayPath, cached));
+        artifacts.push({ path: target.displayPath, format: cached.format, size: cached.size });
+        options.onProgress?.(++done, targets.length, target.displayPath);
+        continue;
+      }
       try {
         const reader = await fileReader(target.absPath);
         try {
-          root = await analyseReader(reader, target.displayPath, 0, DEFAULT_ANALYSE_OPTIONS, { file: { absolutePath: target.absPath } });
-          await integrity.apply(root, target.absPath);
-          if (options.hash) root.sha256 = (await integrity.sha256Of(target.absPath)) ?? (await sha256Of(reader));
+          const where = input.siblingsOf ? { siblings: input.siblingsOf(target) } : { file: { absolutePath: target.absPath } };
+          root = await analyseReader(reader, target.displayPath, 0, DEFAULT_ANALYSE_OPTIONS, where);
+          await integrity?.apply(root, target.absPath);
+          if (options.hash) root.sha256 = (await integrity?.sha256Of(target.absPath)) ?? (await sha256Of(reader));
         } finally {
           await reader.close();
         }
@@ -111,14 +206,25 @@ export async function scan(options: ScanOptions = {}): Promise<Report> {
         errors.push({ path: target.displayPath, message: root.anomalies[0].message });
       }
       artifacts.push({ path: root.path, format: root.format, size: root.size, ...(root.sha256 ? { sha256: root.sha256 } : {}) });
+      const own = runRules(root, { rules, ruleSettings: config.rules, settings });
+      findings.push(...own);
+      // A file that could not be read is not a verdict on its bytes: it is analysed again next time.
+      if (sha256 !== undefined && !errors.some((e) => e.path === target.displayPath)) {
+        cacheStats.misses++;
+        cache!.put(sha256, toCached(root, own), variant);
+      }
+      options.onProgress?.(++done, targets.length, target.displayPath);
+      continue;
     }
     findings.push(...runRules(root, { rules, ruleSettings: config.rules, settings }));
     options.onProgress?.(++done, targets.length, target.displayPath);
   }
-  for (const extra of integrity.extraArtifacts()) findings.push(...runRules(extra, { rules, ruleSettings: config.rules, settings }));
-  await integrity.close();
+  for (const extra of integrity?.extraArtifacts() ?? []) findings.push(...runRules(extra, { rules, ruleSettings: config.rules, settings }));
+  await integrity?.close();
+  await cache?.flush();
 
-  return finishReport({ findings, artifacts, errors, prepared: { config, registry }, today: options.today });
+  const report = finishReport({ findings, artifacts, errors, prepared: { config, registry }, today: options.today });
+  return cache ? { ...report, cache: cacheStats } : report;
 }
 
 /**

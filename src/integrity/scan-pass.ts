@@ -209,6 +209,11 @@ export class ScanIntegrity {
   }
 
   /** Sets `root.integrity` for a scanned file (awaiting its digest when it has an expectation). */
+  /** Whether a record (lockfile, BOM, cache name, signature) expects something of this file. */
+  covers(abs: string): boolean {
+    return this.plans.has(abs);
+  }
+
   async apply(root: Artifact, abs: string): Promise<void> {
     const plan = this.plans.get(abs);
     if (!plan) return;

@@ -84,6 +84,7 @@ export function formatText(report: Report, options: TextOptions): string {
   const hidden = report.findings.length - shown.length;
   if (hidden > 0) lines.push(c.dim(`  ${hidden} info finding${hidden === 1 ? '' : 's'} not shown (--verbose shows them)`));
   if (report.suppressed?.length) lines.push(c.dim(`  ${report.suppressed.length} suppressed by the config`));
+  if (report.cache && report.cache.hits > 0) lines.push(c.dim(`  ${report.cache.hits} unchanged file${report.cache.hits === 1 ? '' : 's'} not analysed again (cached result)`));
   for (const repo of report.fetch?.repos ?? []) {
     const requests = repo.files.reduce((n, f) => n + f.requests, 0);
     lines.push(c.dim(terminalSafe(`  ${repo.repo} read at commit ${repo.commit}: ${formatSize(repo.bytes)} fetched in ${requests} request${requests === 1 ? '' : 's'}`)));

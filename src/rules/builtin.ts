@@ -28,6 +28,8 @@ import unexpectedPersistentId from './pickle/unexpected-persistent-id.js';
 import unknownGlobal from './pickle/unknown-global.js';
 import unresolvedCallable from './pickle/unresolved-callable.js';
 import brokenSymlink from './source/broken-symlink.js';
+import lfsObjectMissing from './source/lfs-object-missing.js';
+import stagedUnreadable from './source/staged-unreadable.js';
 import specialFile from './source/special-file.js';
 import symlinkEscape from './source/symlink-escape.js';
 import unreadable from './source/unreadable.js';
@@ -58,6 +60,8 @@ export const BUILTIN_RULES: readonly Rule[] = [
   brokenSymlink,
   specialFile,
   unreadable,
+  lfsObjectMissing,
+  stagedUnreadable,
   formatMalformed,
   extensionMismatch,
   unrecognized,

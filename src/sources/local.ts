@@ -55,6 +55,15 @@ function fileTypeOf(st: { isFIFO(): boolean; isSocket(): boolean; isCharacterDev
   return 'special file';
 }
 
+/** The config's `ignore` globs (relative to its folder) as a test of absolute paths; a folder glob covers what is below it. */
+export function ignoreMatcher(ignore: readonly string[], base: string): (abs: string) => boolean {
+  return (abs) => {
+    if (ignore.length === 0) return false;
+    const rel = relative(base, abs).split(sep).join('/');
+    return ignore.some((g) => minimatch(rel, g, { dot: true }) || minimatch(rel, `${g.replace(/\/$/, '')}/**`, { dot: true }));
+  };
+}
+
 /**
  * Expands files and folders into scan targets: recursive, skipping .git and node_modules,
  * never following a link out of the folder it was given (Hugging Face cache links excepted),
@@ -63,11 +72,7 @@ function fileTypeOf(st: { isFIFO(): boolean; isSocket(): boolean; isCharacterDev
 export async function collectTargets(paths: readonly string[], options: WalkOptions): Promise<LocalTarget[]> {
   const out: LocalTarget[] = [];
   const seenDirs = new Set<string>();
-  const ignored = (abs: string): boolean => {
-    if (options.ignore.length === 0) return false;
-    const rel = relative(options.ignoreBase, abs).split(sep).join('/');
-    return options.ignore.some((g) => minimatch(rel, g, { dot: true }) || minimatch(rel, `${g.replace(/\/$/, '')}/**`, { dot: true }));
-  };
+  const ignored = ignoreMatcher(options.ignore, options.ignoreBase);
 
   async function visit(abs: string, root: string): Promise<void> {
     if (ignored(abs)) return;
