@@ -8,7 +8,7 @@ import { stagedSiblings } from '../sources/staged-siblings.js';
 import { collectStagedTargets } from '../git/staged.js';
 import { openRepo } from '../git/repo.js';
 import { ResultCache } from '../cache/result-cache.js';
-import type { CachedResult } from '../cache/types.js';
+import { fileStamp, fromCachedResult, toCachedResult } from '../cache/index.js';
 import type { SiblingFiles } from './format-handler.js';
 import { scanRulesetKey } from './ruleset.js';
 import { basename, join } from 'node:path';
@@ -126,17 +126,6 @@ async function stagedInput(cwd: string, paths: string[], config: Prepared['confi
   };
 }
 
-/** A root artifact's findings, stored relative to its path so the same bytes under another path reuse them. */
-function toCached(root: Artifact, findings: Finding[]): CachedResult {
-  return {
-    format: root.format,
-    size: root.size,
-    findings: findings.map(({ path, ...rest }) => ({ ...rest, suffix: path.startsWith(root.path) ? path.slice(root.path.length) : '' })),
-  };
-}
-
-const fromCached = (displayPath: string, cached: CachedResult): Finding[] => cached.findings.map(({ suffix, ...rest }) => ({ ...rest, path: `${displayPath}${suffix}` }));
-
 /** Scans local files and folders and returns the report (the library entry point behind `modelvet scan`). */
 export async function scan(options: ScanOptions = {}): Promise<Report> {
   const cwd = options.cwd ?? process.cwd();
@@ -180,13 +169,15 @@ async function scanInput(input: ScanInput, options: ScanOptions, cwd: string, pr
     else {
       // Integrity findings depend on records, not bytes: files with a record are always analysed.
       const cacheable = cache !== undefined && !options.hash && !integrity?.covers(target.absPath);
-      const sha256 = cacheable ? (input.knownSha256.get(target.absPath) ?? (await cache.sha256For(target.absPath).catch(() => undefined))) : undefined;
+      const known = input.knownSha256.get(target.absPath);
+      const stampBefore = cacheable && known === undefined ? fileStamp(target.absPath) : undefined;
+      const sha256 = cacheable ? (known ?? (await cache.sha256For(target.absPath).catch(() => undefined))) : undefined;
       // Rules read names (extension checks), so the name is part of the key.
       const variant = basename(target.displayPath);
       const cached = sha256 !== undefined ? cache!.get(sha256, variant) : undefined;
       if (cached) {
         cacheStats.hits++;
-        findings.push(...fromCached(target.displayPath, cached));
+        findings.push(...fromCachedResult(cached, target.displayPath));
         artifacts.push({ path: target.displayPath, format: cached.format, size: cached.size });
         options.onProgress?.(++done, targets.length, target.displayPath);
         continue;
@@ -208,11 +199,12 @@ async function scanInput(input: ScanInput, options: ScanOptions, cwd: string, pr
       artifacts.push({ path: root.path, format: root.format, size: root.size, ...(root.sha256 ? { sha256: root.sha256 } : {}) });
       const own = runRules(root, { rules, ruleSettings: config.rules, settings });
       findings.push(...own);
-      // A file that could not be read is not a verdict on its bytes: it is analysed again next time.
-      if (sha256 !== undefined && !errors.some((e) => e.path === target.displayPath)) {
-        cacheStats.misses++;
-        cache!.put(sha256, toCached(root, own), variant);
-      }
+      // A file that could not be read is not a verdict on its bytes, and one that changed while it
+      // was read may not be the bytes hashed: neither is stored.
+      const unchanged = known !== undefined || (stampBefore !== undefined && stampBefore === fileStamp(target.absPath));
+      const result = sha256 !== undefined && unchanged && !errors.some((e) => e.path === target.displayPath) ? toCachedResult(root.path, root.format, root.size, own) : undefined;
+      if (sha256 !== undefined) cacheStats.misses++;
+      if (result) cache!.put(sha256!, result, variant);
       options.onProgress?.(++done, targets.length, target.displayPath);
       continue;
     }

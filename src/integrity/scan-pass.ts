@@ -209,9 +209,13 @@ export class ScanIntegrity {
   }
 
   /** Sets `root.integrity` for a scanned file (awaiting its digest when it has an expectation). */
-  /** Whether a record (lockfile, BOM, cache name, signature) expects something of this file. */
+  /**
+   * Whether a record (lockfile, BOM, cache name, signature) says something about this file: then
+   * its integrity findings depend on more than its bytes and name, and it is always checked afresh.
+   */
   covers(abs: string): boolean {
-    return this.plans.has(abs);
+    const plan = this.plans.get(abs);
+    return plan !== undefined && (plan.expected.length > 0 || plan.notRecorded.length > 0 || plan.gitBlob !== undefined || plan.signedShards !== undefined);
   }
 
   async apply(root: Artifact, abs: string): Promise<void> {
