@@ -90,6 +90,28 @@ describe('modelvet scan --staged (CLI, real git repositories)', function () {
     expect(row!.message).to.contain(missing);
   });
 
+  it('scan --cache on a work tree: unchanged files are not analysed again; an edited one is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelvet-worktree-'));
+    try {
+      writeFileSync(join(dir, 'a.pkl'), GETCWD_PICKLE);
+      writeFileSync(join(dir, 'b.pkl'), CLEAN_PICKLE);
+      const run = async () => JSON.parse((await runCliAsync(['scan', '.', '--cache', '--format', 'json'], { cwd: dir, env: { MODELVET_CACHE_DIR: cacheDir } })).stdout) as Report;
+      const first = await run();
+      expect(first.cache).to.deep.equal({ hits: 0, misses: 2 });
+      // The stat memo trusts a file's times only once they are settled (two seconds).
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      const second = await run();
+      expect(second.cache).to.deep.equal({ hits: 2, misses: 0 });
+      expect(second.findings).to.deep.equal(first.findings);
+      writeFileSync(join(dir, 'b.pkl'), GETCWD_PICKLE);
+      const third = await run();
+      expect(third.cache!.misses).to.be.at.least(1);
+      expect(third.findings.filter((f) => f.severity === 'critical').map((f) => f.path).sort()).to.deep.equal(['a.pkl', 'b.pkl']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('outside a git repository: one line, exit 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'modelvet-nogit-'));
     try {
