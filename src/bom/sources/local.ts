@@ -145,7 +145,9 @@ export async function localFactSource(target: string, options: LocalSourceOption
       verdicts ??= (async () => {
         const target = root.only !== undefined ? join(root.dir, root.only) : root.dir;
         const report = await scan({ cwd: options.cwd, paths: [target], prepared: options.prepared, ...(options.today ? { today: options.today } : {}) });
-        const about = report.findings.filter((f) => !excluded.has(resolve(options.cwd, f.path.split('!')[0]!)));
+        // "No recorded digest" is what the BOM being written settles: carrying it would make the next
+        // BOM (which sees this one as the record) differ from this one.
+        const about = report.findings.filter((f) => f.ruleId !== 'integrity/missing-checksum' && !excluded.has(resolve(options.cwd, f.path.split('!')[0]!)));
         return verdictsFromFindings(about, root.dir, options.cwd);
       })();
       return verdicts;
