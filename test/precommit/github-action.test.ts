@@ -151,8 +151,8 @@ describe('GitHub Action: the scan and decision scripts, run with bash', function
   });
 });
 
-describe('GitHub Action: examples/workflows/modelvet.yml', () => {
-  const workflow = parse(readFileSync(join(ROOT, 'examples', 'workflows', 'modelvet.yml'), 'utf8')) as {
+describe('GitHub Action: docs/workflows/modelvet.yml', () => {
+  const workflow = parse(readFileSync(join(ROOT, 'docs', 'workflows', 'modelvet.yml'), 'utf8')) as {
     on: Record<string, unknown>;
     permissions: Record<string, string>;
     jobs: Record<string, { 'runs-on': string; steps: Step[] }>;
