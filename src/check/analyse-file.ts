@@ -1,5 +1,7 @@
 import { posix } from 'node:path';
-import { analyseReader, DEFAULT_ANALYSE_OPTIONS } from '../engine/analyse.js';
+import { analyseReader } from '../engine/analyse.js';
+import type { AnalyseOptions } from '../engine/format-handler.js';
+import { fileByteBudget } from '../engine/limits.js';
 import { anomaly } from '../parsers/anomaly.js';
 import { HubError } from '../sources/hub/errors.js';
 import type { Anomaly, Artifact } from '../types.js';
@@ -36,15 +38,18 @@ export interface RemoteFileResult {
  * Analyses one repo file through ranged reads, with the same parsers and limits as a local scan.
  * The artifact's path is `<root>/<file>`, so findings name the repo, the commit and the file.
  */
-export async function analyseRemoteFile(files: RemoteRepoFiles, path: string): Promise<RemoteFileResult> {
+export async function analyseRemoteFile(files: RemoteRepoFiles, path: string, options: AnalyseOptions): Promise<RemoteFileResult> {
   const displayPath = `${files.root}/${path}`;
   const holders = new Set<string>();
   const reader = files.acquire(path)!;
   try {
-    const artifact = await analyseReader(reader, displayPath, 0, DEFAULT_ANALYSE_OPTIONS, {
-      name: posix.basename(path),
-      siblings: files.siblingsOf(path, holders),
-    });
+    const budget = fileByteBudget(reader, options);
+    const artifact = budget.finish(
+      await analyseReader(budget.reader, displayPath, 0, options, {
+        name: posix.basename(path),
+        siblings: files.siblingsOf(path, holders),
+      }),
+    );
     if (reader.capped) {
       artifact.anomalies = dropPastCap(artifact.anomalies, reader.capped.offset);
       artifact.anomalies.push(cappedAnomaly(path, reader.size, reader.capped.offset, files.limits.maxBytes, files.fetchedBytes(path)));

@@ -1,4 +1,5 @@
 import { finishReport, prepare, type Prepared } from '../engine/scan.js';
+import { analyseOptionsFrom } from '../engine/limits.js';
 import { runRules } from '../engine/run-rules.js';
 import { anomaly } from '../parsers/anomaly.js';
 import { HUB_CODES } from '../rules/hub/codes.js';
@@ -78,6 +79,7 @@ export async function inspectHubRepo(client: HubClient, ref: HubRef, options: Om
     minFetch: CHECK_DEFAULTS.minFetchBytes,
   };
   const files = new RemoteRepoFiles(client, ref, commit, resolved.files, limits, root);
+  const analyseOptions = analyseOptionsFrom(options.prepared?.config);
 
   const scoped = resolved.files.filter((f) => inScope(f, ref.path));
   if (ref.path !== undefined && scoped.length === 0) {
@@ -104,7 +106,7 @@ export async function inspectHubRepo(client: HubClient, ref: HubRef, options: Om
     }
     let done = 0;
     await pool(analysed, options.concurrency ?? CHECK_DEFAULTS.concurrency, async (file) => {
-      const result = await analyseRemoteFile(files, file.path);
+      const result = await analyseRemoteFile(files, file.path, analyseOptions);
       byPath.set(file.path, result.artifact);
       if (result.error !== undefined) errors.push({ path: result.artifact.path, message: result.error });
       options.onProgress?.(++done, analysed.length, result.artifact.path);
@@ -166,7 +168,7 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
       client = clientFor(ref, options);
       clients.set(key, client);
     }
-    const result = await inspectHubRepo(client, ref, options);
+    const result = await inspectHubRepo(client, ref, { ...options, prepared });
     findings.push(...runRules(result.repo, { rules, ruleSettings: config.rules, settings }));
     for (const root of result.roots) findings.push(...runRules(root, { rules, ruleSettings: config.rules, settings }));
     artifacts.push(...result.artifacts);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import YAML from 'yaml';
+import { MAX_YAML_NESTING, yamlNestingDepth } from '../util/yaml-depth.js';
 import { UsageError } from '../util/errors.js';
 import { AdvisoryFileError, loadAdvisoryFile } from '../policy/advisories/load.js';
 import type { ConfigFile, ResolvedConfig, RuleSetting } from './types.js';
@@ -41,6 +42,8 @@ function parseFile(file: string): unknown {
   const isJson = file.endsWith('.json') || (file.endsWith('.modelvetrc') && text.trimStart().startsWith('{'));
   try {
     if (isJson) return JSON.parse(text);
+    const depth = yamlNestingDepth(text);
+    if (depth > MAX_YAML_NESTING) throw new Error(`nested about ${depth} levels deep, past the ${MAX_YAML_NESTING}-level limit`);
     const doc = YAML.parseDocument(text, { uniqueKeys: true });
     if (doc.errors.length > 0) throw doc.errors[0];
     return doc.toJS() ?? {};
@@ -97,6 +100,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
     ignore: data.ignore ?? [],
     suppressions: data.suppressions ?? [],
     advisories: advisoryFiles(data, baseDir, file),
+    limits: data.limits ?? {},
   };
 }
 

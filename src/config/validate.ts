@@ -30,6 +30,12 @@ function describe(error: ErrorObject): string {
       return `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
     case 'propertyNames':
       return 'is not a valid rule id (category/name)';
+    case 'type':
+      return error.params.type === 'integer' ? 'must be a whole number' : (error.message ?? 'is invalid');
+    case 'minimum':
+      return `must be at least ${error.params.limit}`;
+    case 'maximum':
+      return `must be at most ${error.params.limit}`;
     default:
       return error.message ?? 'is invalid';
   }

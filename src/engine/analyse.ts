@@ -1,7 +1,7 @@
 import type { Anomaly, Artifact, ByteReader } from '../types.js';
 import type { AnalyseContext, AnalyseOptions, LocalFile, SiblingFiles } from './format-handler.js';
 import { FORMAT_HANDLERS, ZIP_FLAVOURS } from './handlers.js';
-import { analysePickle, DEFAULT_PICKLE_BUDGETS, sniffPickle } from '../parsers/pickle/index.js';
+import { analysePickle, sniffPickle } from '../parsers/pickle/index.js';
 import type { PickleAnalysis, PickleArtifact } from '../parsers/pickle/types.js';
 import { parseTorchLegacy } from '../parsers/torch/legacy.js';
 import { parseTorchLegacyTar } from '../parsers/torch/legacy-tar.js';
@@ -13,17 +13,12 @@ import { joblibInlineData } from '../parsers/joblib/inline-arrays.js';
 import { isNpy, parseNpyHeader } from '../parsers/numpy/npy.js';
 import { sliceReader } from '../sources/readers.js';
 import { detect, HEAD_BYTES } from './detect.js';
+import { DEFAULT_LIMITS } from './limits.js';
 
 export type { AnalyseOptions } from './format-handler.js';
 
-export const DEFAULT_ANALYSE_OPTIONS: AnalyseOptions = {
-  maxDepth: 4,
-  maxMemberBytes: 256 * 1024 * 1024,
-  maxCompressionRatio: 2000,
-  maxArchiveMembers: 10_000,
-  maxJsonBytes: 100 * 1024 * 1024,
-  pickleBudgets: DEFAULT_PICKLE_BUDGETS,
-};
+/** The limits when no configuration sets any; `analyseOptionsFrom(config)` (limits.ts) applies a config's `limits:`. */
+export const DEFAULT_ANALYSE_OPTIONS: AnalyseOptions = DEFAULT_LIMITS;
 
 const memberPath = (parent: string, member: string): string => `${parent}!${member}`;
 

@@ -1,8 +1,17 @@
 import type { Artifact, ByteReader, FormatId } from '../types.js';
 import type { PickleBudgets } from '../parsers/pickle/types.js';
 
-/** Limits every parser shares; hitting one is an anomaly ("not fully analysed"), never a pass. */
+/**
+ * Limits every parser shares; hitting one is an anomaly ("not fully analysed"), never a pass.
+ * The defaults, the config keys (`limits:` in the config file) and what each reports are in
+ * `src/engine/limits.ts`; `analyseOptionsFrom(config)` builds these from a configuration.
+ */
 export interface AnalyseOptions {
+  /**
+   * Bytes read from one file, all parsers together (re-reads count again). Past it reads return
+   * nothing more; the caller's `fileByteBudget` records the anomaly on the file's root artifact.
+   */
+  maxFileBytes: number;
   /** How deep archives inside archives are opened. */
   maxDepth: number;
   /** Largest member (or decompressed stream) analysed; past it the rest is not read and an anomaly says so. */
@@ -13,6 +22,12 @@ export interface AnalyseOptions {
   maxArchiveMembers: number;
   /** Largest JSON header / config document read whole (safetensors header, config.json, tokenizer_config.json). */
   maxJsonBytes: number;
+  /** Largest YAML document parsed (tighter than JSON: a YAML parser builds a node tree at about 1 MB/s). */
+  maxYamlBytes: number;
+  /** Wall-clock budget for parsing one source file (Python, notebook, JavaScript) with tree-sitter. */
+  codeParseTimeMs: number;
+  /** Wall-clock budget for analysing one file; enforced by the scan's worker pool, which abandons the file past it. */
+  fileTimeBudgetMs: number;
   pickleBudgets: PickleBudgets;
 }
 

@@ -5,7 +5,7 @@ import { rulesetKey } from '../cache/ruleset-key.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { RuleRegistry } from '../rules/registry.js';
 import { VERSION } from '../util/version.js';
-import { DEFAULT_ANALYSE_OPTIONS } from './analyse.js';
+import { analyseOptionsFrom } from './limits.js';
 
 /**
  * The code that produced a result: every source or built file's name, size and mtime. A release
@@ -44,6 +44,6 @@ export function scanRulesetKey(config: ResolvedConfig, registry: RuleRegistry): 
     code: codeStamp(),
     rules: registry.all().map((r) => [r.meta.id, config.rules[r.meta.id] ?? r.meta.severity]),
     settings: { allowGlobals: config.allowGlobals, trustedPublishers: config.trustedPublishers, advisories },
-    limits: DEFAULT_ANALYSE_OPTIONS,
+    limits: analyseOptionsFrom(config),
   });
 }

@@ -75,7 +75,7 @@ tester.run('archive/resource-limit', resourceLimit, {
     {
       name: 'every limit the engine and the parsers report',
       artifact: unknownArtifact('a', ['archive/decompression-limit', 'archive/depth-limit', 'archive/member-limit', 'tar/too-many-entries', 'zip/too-many-entries', 'zip/member-too-large'].map((code) => ({ code, message: code }))),
-      findings: ['archive/decompression-limit', 'archive/depth-limit', 'archive/member-limit', 'tar/too-many-entries', 'zip/too-many-entries', 'zip/member-too-large'].map((code) => ({ severity: 'high' as const, message: code })),
+      findings: ['archive/decompression-limit', 'archive/depth-limit', 'archive/member-limit', 'tar/too-many-entries', 'zip/too-many-entries', 'zip/member-too-large'].map((code) => ({ severity: 'high' as const, message: `not fully analysed: ${code}` })),
     },
   ],
 });

@@ -278,9 +278,9 @@ tester.run('code/malformed', codeMalformed, {
   ],
   invalid: [
     {
-      name: 'a source file over the cap: medium, with the parser wording',
+      name: 'a source file over the cap: high, not fully analysed, with the parser wording',
       artifact: withAnomalies([{ code: 'code/too-large', message: 'the source is 300000000 bytes, over the limit; it was not read', detail: { size: 300000000 } }]),
-      findings: [{ severity: 'medium', message: 'the source is 300000000 bytes, over the limit; it was not read', evidence: { code: 'code/too-large', size: 300000000 } }],
+      findings: [{ severity: 'high', message: 'not fully analysed: the source is 300000000 bytes, over the limit; it was not read', evidence: { code: 'code/too-large', size: 300000000 } }],
     },
     {
       name: 'a notebook that is not JSON: medium',
@@ -288,11 +288,11 @@ tester.run('code/malformed', codeMalformed, {
       findings: [{ severity: 'medium', evidence: { code: 'code/malformed' } }],
     },
     {
-      name: 'an unparsable config is info; a config over a limit is medium',
+      name: 'an unparsable config is info; a config over a limit is high, not fully analysed',
       artifact: { ...configArtifact([], []), anomalies: [{ code: 'model-config/malformed', message: 'not valid YAML' }, { code: 'model-config/limit', message: 'alias bomb' }] },
       findings: [
         { severity: 'info', message: 'not valid YAML' },
-        { severity: 'medium', message: 'alias bomb' },
+        { severity: 'high', message: 'not fully analysed: alias bomb' },
       ],
     },
   ],

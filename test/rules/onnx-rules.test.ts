@@ -101,7 +101,7 @@ tester.run('onnx/malformed', malformed, {
     {
       name: 'truncated, invalid, empty, too deep, too big, no opset',
       artifact: onnx({}, ['truncated', 'malformed', 'no-graph', 'depth-limit', 'size-limit', 'no-opset'].map((c) => anomaly(`onnx/${c}`))),
-      findings: ['truncated', 'malformed', 'no-graph', 'depth-limit', 'size-limit', 'no-opset'].map((c) => ({ severity: 'high' as const, message: `onnx/${c} happened` })),
+      findings: ['truncated', 'malformed', 'no-graph', 'depth-limit', 'size-limit', 'no-opset'].map((c) => ({ severity: 'high' as const, message: `${c.endsWith('-limit') ? 'not fully analysed: ' : ''}onnx/${c} happened` })),
     },
   ],
 });

@@ -152,7 +152,7 @@ tester.run('tensorflow/malformed', malformed, {
     {
       name: 'each parser problem',
       artifact: tf([], {}, ['truncated', 'malformed', 'depth-limit', 'size-limit', 'no-meta-graph', 'bad-keras-metadata'].map((c) => ({ code: `tensorflow/${c}`, message: c }))),
-      findings: ['truncated', 'malformed', 'depth-limit', 'size-limit', 'no-meta-graph', 'bad-keras-metadata'].map((c) => ({ severity: 'high' as const, message: c })),
+      findings: ['truncated', 'malformed', 'depth-limit', 'size-limit', 'no-meta-graph', 'bad-keras-metadata'].map((c) => ({ severity: 'high' as const, message: c.endsWith('-limit') ? `not fully analysed: ${c}` : c })),
     },
   ],
 });

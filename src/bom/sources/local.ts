@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { analyseReader, DEFAULT_ANALYSE_OPTIONS } from '../../engine/analyse.js';
+import { analyseReader } from '../../engine/analyse.js';
+import { analyseOptionsFrom, fileByteBudget } from '../../engine/limits.js';
 import { scan, type Prepared } from '../../engine/scan.js';
 import { hashFiles, HashError } from '../../integrity/hash-pool.js';
 import { cachePlaceOf, GIT_SHA1_NAME, isCacheRoot } from '../../integrity/hf-cache.js';
@@ -108,6 +109,7 @@ export async function localFactSource(target: string, options: LocalSourceOption
   const absOf = new Map(listed.map((f) => [f.relPath, f.absPath]));
   const sizeOf = new Map(files.map((f) => [f.path, f.size]));
   const analysed = new Map<string, Promise<Artifact | undefined>>();
+  const analyseOptions = analyseOptionsFrom(options.prepared.config);
   let verdicts: Promise<BomVerdict[]> | undefined;
 
   const analyse = async (path: string): Promise<Artifact | undefined> => {
@@ -115,7 +117,8 @@ export async function localFactSource(target: string, options: LocalSourceOption
     if (file === undefined) return undefined;
     const reader = await fileReader(file);
     try {
-      return await analyseReader(reader, path, 0, DEFAULT_ANALYSE_OPTIONS, { file: { absolutePath: file } });
+      const budget = fileByteBudget(reader, analyseOptions);
+      return budget.finish(await analyseReader(budget.reader, path, 0, analyseOptions, { file: { absolutePath: file } }));
     } finally {
       await reader.close();
     }

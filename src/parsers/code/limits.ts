@@ -1,10 +1,15 @@
+import type { AnalyseOptions } from '../../engine/format-handler.js';
+
 /**
  * Parsing time is bounded by wall clock: tree-sitter's work grows with hostile input (deep nesting,
  * long error-recovery chains) faster than with size, so a size cap alone does not bound it.
- * No `AnalyseOptions` field fits a time budget; this one is generous for real sources (a 2 MB
- * Python file parses in well under a second).
+ * This default (of `limits.codeParseTimeMs`) is generous for real sources (a 2 MB Python file
+ * parses in well under a second).
  */
 export const PARSE_BUDGET_MS = 15_000;
+
+/** The parse budget for one analysis; options built by hand without the field keep the default. */
+export const parseBudgetMs = (options: Pick<AnalyseOptions, 'codeParseTimeMs'>): number => options.codeParseTimeMs ?? PARSE_BUDGET_MS;
 
 /** Longest source text kept in a `CodeValue`'s `text` or a call's `written`, so artifacts stay small. */
 export const MAX_TEXT_CHARS = 200;

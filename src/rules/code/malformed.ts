@@ -12,7 +12,7 @@ const meta: RuleMeta = {
   appliesTo: ['*'],
   docs: {
     description:
-      'modelvet reads code and configs to find the models they download and how they load them. A file it could not read is reported rather than passed (fail closed): a notebook that is not valid JSON, a source file over the size cap, a config nested or aliased past a limit. A YAML or JSON config that does not parse is only info: repositories hold many YAML templates that no tool reads as they stand, and a tool that cannot parse a config downloads nothing from it.',
+      'modelvet reads code and configs to find the models they download and how they load them. A file it could not read is reported rather than passed (fail closed): a notebook that is not valid JSON, a source file over the size cap, a config nested or aliased past a limit. A YAML or JSON config that does not parse is only info: repositories hold many YAML templates that no tool reads as they stand, and a tool that cannot parse a config downloads nothing from it. A file over a size, time or nesting limit is high instead and says it was not fully analysed: the tool would read it and modelvet did not.',
     example: 'a 300 MB generated .py file; an .ipynb cut off mid-file; a YAML config with an alias bomb',
     fix: 'Fix or shrink the file, or exclude it (ignore paths in the modelvet config) if it is not code that runs.',
   },

@@ -1,4 +1,5 @@
 import { DEPS_CODES, LIMIT_CODES, ALL_DEPS_CODES } from '../../parsers/deps/codes.js';
+import { limitMessage } from '../../engine/limits.js';
 import type { Rule } from '../types.js';
 
 const rule: Rule = {
@@ -21,7 +22,7 @@ const rule: Rule = {
       const line = typeof a.detail?.line === 'number' ? { location: { line: a.detail.line } } : {};
       yield {
         severity: LIMIT_CODES.has(a.code) ? 'high' : 'medium',
-        message: a.code === DEPS_CODES.invalidEntry ? `${a.message}; that dependency was not checked` : a.message,
+        message: a.code === DEPS_CODES.invalidEntry ? `${a.message}; that dependency was not checked` : LIMIT_CODES.has(a.code) ? limitMessage(a.message) : a.message,
         ...line,
         evidence: { code: a.code, ...(a.detail ?? {}) },
       };

@@ -1,4 +1,5 @@
 import type { Anomaly, Severity } from '../../types.js';
+import { isLimitCode, limitMessage } from '../../engine/limits.js';
 import type { FindingInput, Rule, RuleMeta } from '../types.js';
 
 /**
@@ -15,7 +16,7 @@ export function templateAnomalyRule(meta: RuleMeta, codes: ReadonlySet<string>, 
         const column = typeof a.detail?.column === 'number' ? a.detail.column : undefined;
         const severity = grade?.(a);
         yield {
-          message: a.message,
+          message: isLimitCode(a.code) ? limitMessage(a.message) : a.message,
           ...(line !== undefined ? { location: { line, ...(column !== undefined ? { column } : {}) } } : {}),
           evidence: { code: a.code, ...(a.detail ?? {}) },
           ...(severity ? { severity } : {}),

@@ -63,7 +63,8 @@ function stringPiece(node: SyntaxNode, ctx: ValueContext): CodeValue {
   if (node.endIndex - node.startIndex > MAX_STRING_CHARS * 4) return unknownValue(node.text);
   const children = namedChildren(node);
   const start = children[0];
-  const prefix = (start?.type === 'string_start' ? start.text : '').replace(/['"]+$/, '').toLowerCase();
+  // The lookbehind starts a match only where the trailing run begins: linear, where the plain `x+$` is quadratic on a long run that is not trailing.
+  const prefix = (start?.type === 'string_start' ? start.text : '').replace(/(?<!['"])['"]+$/, '').toLowerCase();
   if (prefix.includes('b')) return unknownValue(node.text);
   const formatted = prefix.includes('f') || prefix.includes('t');
   const raw = prefix.includes('r');
