@@ -13,6 +13,8 @@ import { RULES as safetensorsRules } from './safetensors/index.js';
 import { RULES as templateRules } from './template/index.js';
 import { RULES as tensorflowRules } from './tensorflow/index.js';
 import parserError from './engine/parser-error.js';
+import engineResourceLimit from './engine/resource-limit.js';
+import timeBudget from './engine/time-budget.js';
 import ruleError from './engine/rule-error.js';
 import suppressionExpired from './engine/suppression-expired.js';
 import extensionMismatch from './format/extension-mismatch.js';
@@ -41,6 +43,8 @@ import loaderDivergence from './zip/loader-divergence.js';
 import zipMalformed from './zip/malformed.js';
 
 export const BUILTIN_RULES: readonly Rule[] = [
+  engineResourceLimit,
+  timeBudget,
   dangerousGlobal,
   unknownGlobal,
   unresolvedCallable,
