@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { MAX_YAML_NESTING, yamlNestingDepth } from '../util/yaml-depth.js';
 import type { HubLicense } from './types.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -7,6 +8,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function cardFrontMatter(text: string): Record<string, unknown> | undefined {
   const m = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text);
   if (!m) return undefined;
+  // A card is remote, hostile text: nesting that could crash the YAML reader gives nothing.
+  if (yamlNestingDepth(m[1]!) > MAX_YAML_NESTING) return undefined;
   try {
     // A card is untrusted text: no custom tags, no aliases blown up into huge documents.
     const data: unknown = parse(m[1]!, { maxAliasCount: 100, customTags: [], uniqueKeys: false });

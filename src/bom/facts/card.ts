@@ -1,4 +1,5 @@
 import { parseDocument } from 'yaml';
+import { MAX_YAML_NESTING, yamlNestingDepth } from '../../util/yaml-depth.js';
 import type { DeclaredLicense } from './license.js';
 import { FACT_LIMITS } from './limits.js';
 import { field, text, texts } from './values.js';
@@ -40,6 +41,8 @@ export function frontMatterText(readme: string): string | undefined {
 export function frontMatter(readme: string): Map<unknown, unknown> | undefined {
   const yamlText = frontMatterText(readme);
   if (yamlText === undefined) return undefined;
+  // Nesting that could crash the YAML reader gives no facts, like any broken card.
+  if (yamlNestingDepth(yamlText) > MAX_YAML_NESTING) return undefined;
   try {
     // Maps, not objects: keys such as `__proto__` stay data. No custom tags; aliases are capped.
     const doc = parseDocument(yamlText, { uniqueKeys: false, customTags: [], prettyErrors: false });

@@ -4,11 +4,12 @@ import { anomaly } from '../anomaly.js';
 import { parsePythonJson } from '../template/json.js';
 import { MODEL_CONFIG_CODES } from './codes.js';
 import { repoTypeOfKey, TRUST_REMOTE_CODE_KEY } from './keys.js';
-import { DEFAULT_CONFIG_LIMITS, type ConfigLimits } from './limits.js';
+import { configLimits, DEFAULT_CONFIG_LIMITS, type ConfigLimits } from './limits.js';
 import { jsonTree, locateJsonValues } from './json-tree.js';
 import { walkConfig, type WalkResult } from './tree.js';
 import type { ModelConfigArtifact } from './types.js';
 import { parseYaml } from './yaml-tree.js';
+import { MAX_YAML_NESTING, yamlNestingDepth } from '../../util/yaml-depth.js';
 
 /**
  * Files other families own or that never name a model to download: package manifests and locks,
@@ -97,6 +98,12 @@ export async function analyseModelConfig(reader: ByteReader, context: AnalyseCon
       const walk = walkConfig(jsonTree(locateJsonValues(text, locatedKey)), [{ value: parsed.value }], { ...limits, maxNodes: Number.POSITIVE_INFINITY });
       return artifactOf(reader, context, syntax, 1, [], walk);
     }
+    const depth = yamlNestingDepth(text);
+    if (depth > MAX_YAML_NESTING) {
+      return artifactOf(reader, context, syntax, 0, [
+        anomaly(MODEL_CONFIG_CODES.limit, `not fully analysed: the YAML nests about ${depth} levels deep, past the ${MAX_YAML_NESTING}-level limit (parsing it could crash the reader); the models it names were not checked`, undefined, { what: 'nesting', depth, limit: MAX_YAML_NESTING }),
+      ]);
+    }
     const parsed = parseYaml(text, limits);
     if (parsed.exhausted) throw new RangeError('the YAML parser ran out of stack');
     if (parsed.error !== undefined) return artifactOf(reader, context, syntax, parsed.documents, [malformed('YAML', parsed.error)]);
@@ -111,7 +118,7 @@ const modelConfig: FormatHandler = {
   format: 'model-config',
   stage: 'named',
   sniff,
-  analyse: (reader, context) => analyseModelConfig(reader, context),
+  analyse: (reader, context) => analyseModelConfig(reader, context, configLimits(context.options)),
 };
 
 /** This family's entries into the engine; it is last in the family order, so any family that claims a name keeps it. */

@@ -66,7 +66,8 @@ function stringPush(b: Uint8Array, j: number): [string, number] | null {
     case 0x53: // STRING 'name'
     case 0x56: {
       // UNICODE name
-      const nl = b.indexOf(0x0a, j + 1);
+      // Looked for only as far as a name may reach: an unbounded search per candidate byte is quadratic.
+      const nl = b.subarray(0, j + MAX_NAME + 4).indexOf(0x0a, j + 1);
       if (nl < 0 || nl - j - 1 > MAX_NAME + 2) return null;
       let text = decodeLatin1(b.subarray(j + 1, nl));
       if (op === 0x53) {
@@ -103,9 +104,9 @@ function skipMemo(b: Uint8Array, j: number): number {
 
 /** `c<module>\n<name>\n` (GLOBAL) or `i<module>\n<name>\n` (INST) with identifier names. */
 function namePair(b: Uint8Array, j: number): [string, string, number] | null {
-  const nl1 = b.indexOf(0x0a, j + 1);
+  const nl1 = b.subarray(0, j + MAX_NAME + 2).indexOf(0x0a, j + 1);
   if (nl1 < 0 || nl1 - j - 1 > MAX_NAME) return null;
-  const nl2 = b.indexOf(0x0a, nl1 + 1);
+  const nl2 = b.subarray(0, nl1 + MAX_NAME + 2).indexOf(0x0a, nl1 + 1);
   if (nl2 < 0 || nl2 - nl1 - 1 > MAX_NAME) return null;
   const module = decodeLatin1(b.subarray(j + 1, nl1));
   const name = decodeLatin1(b.subarray(nl1 + 1, nl2));

@@ -8,6 +8,7 @@ import type { ModelConfigArtifact } from '../../../src/parsers/model-config/type
 import { bufferReader } from '../../../src/sources/readers.js';
 import type { AnalyseContext } from '../../../src/engine/format-handler.js';
 import type { Artifact, ModelRef } from '../../../src/types.js';
+import { yamlNestingDepth } from '../../../src/util/yaml-depth.js';
 
 const COMMIT = '0123456789abcdef0123456789abcdef01234567';
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -258,6 +259,19 @@ describe('model-config: bad input fails closed', () => {
     expect(a.anomalies.length).to.be.greaterThan(0); // past the walker's depth limit: not fully analysed, never a pass
   });
 
+  it('YAML nested past the limit (flow, compact block, indentation) is refused before the parser, which could abort the process', async () => {
+    for (const text of [`a: ${'{'.repeat(5000)}`, `${'- '.repeat(3000)}x`, Array.from({ length: 400 }, (_, k) => `${' '.repeat(k)}k${k}:`).join('\n')]) {
+      // Twice: the yaml package's deep recursion aborts V8 on a second parse in the same process.
+      for (let i = 0; i < 2; i++) {
+        const a = await config('deploy.yaml', text);
+        expect(codes(a)).to.deep.equal(['model-config/limit']);
+        expect(a.anomalies[0]!.message).to.match(/^not fully analysed: the YAML nests about \d+ levels deep/);
+      }
+    }
+    // Real configs are nowhere near it; quoted brackets do not count.
+    expect(yamlNestingDepth('a:\n  b: "{{{{[[[["\n  c: [1, {d: 2}]\n')).to.equal(4);
+  });
+
   it('over the size caps: too-large, nothing read', async () => {
     const small = { ...DEFAULT_ANALYSE_OPTIONS, maxJsonBytes: 16 };
     const j = await analyse('a.json', '{"model": "org/x", "pad": 1}', small);
@@ -302,10 +316,10 @@ describe('model-config: bad input fails closed', () => {
     const j = await analyse('deep.json', `${'['.repeat(200_000)}${']'.repeat(200_000)}`);
     expect(j.format).to.equal('model-config');
     expect(codes(j)).to.deep.equal(['model-config/limit']);
-    // YAML flow collections nested past the yaml package's stack: a limit, not a syntax error.
+    // YAML flow collections nested past what the yaml package survives: refused before parsing, a limit.
     const y = await analyse('deep.yaml', `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
     expect(codes(y)).to.deep.equal(['model-config/limit']);
-    expect(y.anomalies[0]!.detail).to.deep.equal({ what: 'parser' });
+    expect(y.anomalies[0]!.detail).to.include({ what: 'nesting', limit: 200 });
   });
 
   it('called directly with its own limits', async () => {
