@@ -40,6 +40,8 @@ export interface HashBench {
   parallel: { sha256sum: HashRow; modelvet: HashRow; ratio: number; threads: number };
   shaNi: boolean;
   cli: string;
+  /** `sha256sum (GNU coreutils) 9.1`: whether it uses the CPU's SHA extensions decides much of the ratio. */
+  sha256sumVersion: string;
 }
 
 /** Pseudo-random bytes (xorshift), written in 8 MiB blocks: no compressible pattern, no huge buffer. */
@@ -148,6 +150,7 @@ export async function hashBench(options: { sizeBytes?: number; runs?: number } =
       parallel: { sha256sum: psum, modelvet: pmv, ratio: psum.wall / pmv.wall, threads: availableParallelism() },
       shaNi,
       cli: cli.label,
+      sha256sumVersion: spawnSync('sha256sum', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? 'unknown',
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -163,7 +166,7 @@ export function hashMarkdown(b: HashBench): string {
   return [
     '## Hashing (`modelvet lock` / `verify`)',
     '',
-    `One ${(b.single.modelvet.bytes / GiB).toFixed(1)} GiB file, page cache warm, best of 3, each command under \`/usr/bin/time -v\` (modelvet as ${b.cli}, so its wall time includes Node's start-up). CPU SHA extensions (sha_ni): ${b.shaNi ? 'yes' : 'no'}. Goal: modelvet at ≥ 0.9 of sha256sum's throughput, memory flat.`,
+    `One ${(b.single.modelvet.bytes / GiB).toFixed(1)} GiB file, page cache warm, best of 3, each command under \`/usr/bin/time -v\` (modelvet as ${b.cli}, so its wall time includes Node's start-up). CPU SHA extensions (sha_ni): ${b.shaNi ? 'yes' : 'no'}; sha256sum is \`${b.sha256sumVersion}\`. Node hashes with OpenSSL, which uses the SHA extensions where the CPU has them; a sha256sum built without OpenSSL does not, which is most of a ratio far above 1. Goal: modelvet at ≥ 0.9 of sha256sum's throughput, memory flat.`,
     '',
     '| command | data | wall time | throughput | peak RSS |',
     '|---|---:|---:|---:|---:|',

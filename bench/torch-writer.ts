@@ -60,7 +60,7 @@ async function writeChunks(out: WriteStream, bytes: number, onChunk?: (c: Uint8A
   for (let left = bytes; left > 0; left -= chunk.length) {
     const c = left >= chunk.length ? chunk : chunk.subarray(0, left);
     onChunk?.(c);
-    if (!out.write(c)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(c)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
 }
 
@@ -130,7 +130,7 @@ export async function writeTorchZip(path: string, tensorCount: number, bytesPerT
   e.writeUInt32LE(cdStart, 16);
   real.write(e);
   real.end();
-  await new Promise((r) => real.once('close', r));
+  await new Promise<void>((r) => real.once('close', () => r()));
 }
 
 /** A pre-1.6 torch.save file: five pickles, then each storage as an 8-byte count and its bytes. */
@@ -152,7 +152,7 @@ export async function writeTorchLegacy(path: string, tensorCount: number, bytesP
     await writeChunks(out, bytesPerTensor);
   }
   out.end();
-  await new Promise((r) => out.once('close', r));
+  await new Promise<void>((r) => out.once('close', () => r()));
 }
 
 /** A raw pickle whose bulk is one BINBYTES8 argument (numpy/joblib style): tests that the engine streams. */
@@ -165,5 +165,5 @@ export async function writeBigBytesPickle(path: string, bytes: number): Promise<
   await writeChunks(out, bytes);
   out.write(Uint8Array.from([0x94, 0x2e]));
   out.end();
-  await new Promise((r) => out.once('close', r));
+  await new Promise<void>((r) => out.once('close', () => r()));
 }

@@ -16,7 +16,8 @@ export function writeOutput(file: string, content: string, cwd: string): void {
   }
   const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    writeFileSync(tmp, content);
+    // `wx`: the temporary name is created fresh, never opened through a link someone planted there.
+    writeFileSync(tmp, content, { flag: 'wx' });
     renameSync(tmp, target);
   } catch (err) {
     try {

@@ -109,7 +109,7 @@ export function writeLockfile(file: string, lock: Lockfile): boolean {
   const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(tmp, text);
+    writeFileSync(tmp, text, { flag: 'wx' });
     renameSync(tmp, file);
   } catch (err) {
     try {

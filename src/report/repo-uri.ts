@@ -18,7 +18,8 @@ export function hubFileUrl(path: string, endpoint: string): string | undefined {
   if (!m) return undefined;
   const repo = m[1]!.split('/').map(encodeURIComponent).join('/');
   const file = m[3] !== undefined ? `/blob/${m[2]}/${m[3].split('/').map(encodeURIComponent).join('/')}` : `/tree/${m[2]}`;
-  return `${endpoint.replace(/\/+$/, '')}/${repo}${file}`;
+  // The lookbehind starts a match only where the trailing run begins: linear, where the plain `x+$` is quadratic on a long run that is not trailing.
+  return `${endpoint.replace(/(?<!\/)\/+$/, '')}/${repo}${file}`;
 }
 
 /**

@@ -20,6 +20,7 @@ import addFormats from 'ajv-formats';
 import { bomTimestamp, deliverBom } from '../../src/commands/bom.js';
 import { BOM_SPECS, type BomFacts, type BomSpec } from '../../src/bom/types.js';
 import { writeBom } from '../../src/bom/write.js';
+import { pool } from '../../src/util/pool.js';
 import { runCliAsync, type CliResult } from '../helpers/cli.js';
 import { fakeRepoFromFolder, startFakeHub } from '../helpers/fake-hub.js';
 
@@ -74,18 +75,7 @@ function schemaErrors(spec: BomSpec, doc: unknown): string[] {
 const runCli = (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> => runCliAsync(args, { cwd, env: { SOURCE_DATE_EPOCH: '', ...env } });
 
 /** Runs jobs two at a time (the CLI spends most of its start-up compiling; the machine has two cores). */
-async function inPairs<T>(jobs: ReadonlyArray<() => Promise<T>>): Promise<T[]> {
-  const out: T[] = new Array(jobs.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < jobs.length) {
-      const i = next++;
-      out[i] = await jobs[i]!();
-    }
-  };
-  await Promise.all([worker(), worker()]);
-  return out;
-}
+const inPairs = <T>(jobs: ReadonlyArray<() => Promise<T>>): Promise<T[]> => pool(jobs, 2, (job) => job());
 
 describe('modelvet bom (CLI)', function () {
   this.timeout(240_000);

@@ -24,14 +24,19 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
  * Runs the CLI without blocking this process: needed when the test serves what the CLI reads
  * (the fake Hub runs in the test process and must keep answering).
  */
-export function runCliAsync(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCliAsync(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; uid?: number; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [devBin, ...args], { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', ...options.env } });
+    const child = spawn(process.execPath, [devBin, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      // Run as another user (tests running as root check permissions as `nobody`).
+      ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {}),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('close', (status) => {
       clearTimeout(timer);

@@ -20,7 +20,8 @@ export function huggingfacePurl(repo: string, commit: string): string {
 export function modelIdentity(source: FactSource): BomFacts['model'] {
   const repo = source.identity.repo !== undefined && isCardRepoId(source.identity.repo) ? source.identity.repo : undefined;
   const commit = commitOf(source.identity.commit);
-  const endpoint = source.identity.endpoint?.replace(/\/+$/, '');
+  // The lookbehind starts a match only where the trailing run begins: linear, where the plain `x+$` is quadratic on a long run that is not trailing.
+  const endpoint = source.identity.endpoint?.replace(/(?<!\/)\/+$/, '');
   const model: BomFacts['model'] = { name: repo ?? folderName(source.root), source: source.kind };
   if (repo !== undefined) model.repo = repo;
   if (commit !== undefined) model.commit = commit;

@@ -55,7 +55,8 @@ function caseCorrected(text: string): string | undefined {
 
 /** Version numbers a text names, `2.0` and `2` alike. */
 function versions(text: string): Set<string> {
-  return new Set([...text.matchAll(/\d+(?:\.\d+)*/g)].map((m) => m[0].replace(/(?:\.0)+$/, '')));
+  // The lookbehind starts a match only where the trailing run begins: linear, where the plain `x+$` is quadratic on a long run that is not trailing.
+  return new Set([...text.matchAll(/\d+(?:\.\d+)*/g)].map((m) => m[0].replace(/(?<!\.0)(?:\.0)+$/, '')));
 }
 
 /**

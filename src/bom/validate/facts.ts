@@ -55,7 +55,8 @@ export function checkFacts(facts: BomFacts): FactsCheck {
     }
   }
 
-  const endpoint = (isString(model.endpoint) && isHttpUrl(model.endpoint) ? model.endpoint : DEFAULT_ENDPOINT).replace(/\/+$/, '');
+  // The lookbehind starts a match only where the trailing run begins: linear, where the plain `x+$` is quadratic on a long run that is not trailing.
+  const endpoint = (isString(model.endpoint) && isHttpUrl(model.endpoint) ? model.endpoint : DEFAULT_ENDPOINT).replace(/(?<!\/)\/+$/, '');
 
   // Files first: findings and chat templates point into them.
   const files: ViewFile[] = [];

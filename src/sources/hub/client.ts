@@ -58,7 +58,8 @@ function displayEndpoint(endpoint: string): string {
     const url = new URL(endpoint);
     url.username = '';
     url.password = '';
-    return url.href.replace(/\/+$/, '');
+    // The lookbehind starts a match only where the trailing run begins: linear, where the plain `x+$` is quadratic on a long run that is not trailing.
+    return url.href.replace(/(?<!\/)\/+$/, '');
   } catch {
     return '<invalid endpoint>';
   }
@@ -75,7 +76,8 @@ function normaliseEndpoint(raw: string): string {
     throw new HubError('bad-endpoint', `invalid Hub endpoint '${raw}': expected an http(s) URL such as ${DEFAULT_ENDPOINT}`);
   }
   // The library joins paths by concatenation: a trailing slash would give `//api/...`.
-  return url.href.replace(/\/+$/, '');
+  // The lookbehind starts a match only where the trailing run begins: linear, where the plain `x+$` is quadratic on a long run that is not trailing.
+  return url.href.replace(/(?<!\/)\/+$/, '');
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -29,7 +29,8 @@ export function redact(text: string): string {
   let out = text;
   for (const secret of secrets) out = out.split(secret).join('***');
   out = out.replace(TOKEN_PATTERN, '$1***');
-  out = out.replace(/(\bhttps?:\/\/)[^/\s@]*@/gi, '$1***@');
+  // Credentials in any scheme's URL (`ftp://user:pass@` is echoed by the bad-endpoint message too); the scheme is bounded so the match stays linear.
+  out = out.replace(/(\b[a-z][a-z0-9+.-]{0,31}:\/\/)[^/\s@]*@/gi, '$1***@');
   // Server text reaches the terminal: no escape sequences, no line breaks.
   out = out.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
   return out.replace(/ {2,}/g, ' ').trim();
