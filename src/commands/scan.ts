@@ -4,6 +4,7 @@ import { UsageError } from '../util/errors.js';
 import { prepare, scan } from '../engine/scan.js';
 import { emitReport } from './emit-report.js';
 import { reportFlags } from './shared-flags.js';
+import { sharedScanPool } from '../engine/worker-pool.js';
 
 export default class Scan extends Command {
   static override summary = 'Scan model files and folders for what loading them would execute.';
@@ -24,6 +25,8 @@ export default class Scan extends Command {
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Scan);
+    // The analysis runs in worker threads: start one while the config loads and the folders are walked.
+    sharedScanPool().prewarm();
     const jobs = flags.jobs === undefined ? undefined : parseJobs(flags.jobs);
     const cwd = process.cwd();
     const loadOptions = { cwd, configFile: flags.config, ruleOverrides: parseRuleFlags(flags.rule ?? []) };

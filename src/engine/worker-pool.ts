@@ -316,6 +316,23 @@ export class ScanWorkerPool {
     }
   }
 
+  /**
+   * Starts one thread now, so its start-up (a few hundred ms) overlaps the caller's own work
+   * (loading the config, walking the folders); it then idles and retires like any other.
+   */
+  prewarm(): void {
+    if (this.closed || this.slots.length > 0) return;
+    let slot: Slot;
+    try {
+      slot = this.spawn();
+    } catch {
+      return; // dispatch reports a thread that cannot start, with the files it could not analyse
+    }
+    slot.worker.unref();
+    slot.idleTimer = setTimeout(() => this.retire(slot), this.idleMs);
+    slot.idleTimer.unref();
+  }
+
   private capacity(): number {
     let most = 0;
     for (const s of this.sessions.values()) if (s.queue.length > 0 || s.busy > 0) most = Math.max(most, s.options.jobs);
