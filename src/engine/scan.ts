@@ -22,6 +22,7 @@ import type { IntegrityStatus } from '../integrity/types.js';
 import { BUILTIN_RULES } from '../rules/builtin.js';
 import type { StagedFile } from '../git/staged.js';
 import { UsageError } from '../util/errors.js';
+import { pool } from '../util/pool.js';
 import { VERSION } from '../util/version.js';
 import { analyseReader, type AnalyseOptions } from './analyse.js';
 import { analyseOptionsFrom, fileByteBudget } from './limits.js';
@@ -200,18 +201,6 @@ interface TargetResult {
   findings: Finding[];
   artifact?: ReportArtifact;
   error?: ReportError;
-}
-
-/** Runs `each` over the items, at most `limit` at a time. */
-async function eachLimited<T>(items: readonly T[], limit: number, each: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      await each(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 /** The integrity status `apply` would set on a file's root artifact. */
@@ -400,7 +389,7 @@ async function scanInWorkers(ctx: TargetsContext & { config: ResolvedConfig; job
 
   try {
     // Enough files in flight to fill every thread with batches; the rest wait their turn (bounded memory).
-    await eachLimited(targets, ctx.jobs * 32, async (target, i) => {
+    await pool(targets.map((target, i) => [target, i] as const), ctx.jobs * 32, async ([target, i]) => {
       results[i] = target.kind === 'file' ? await scanFile(target) : { findings: runRules(sourceArtifact(target), runOptions) };
       options.onProgress?.(++done, targets.length, target.displayPath);
     });
