@@ -1,22 +1,13 @@
 import { JS_PATH_CALLEES, matchesCallee } from '../call-table.js';
 import { MAX_FOLD_DEPTH, MAX_STRING_CHARS } from '../limits.js';
-import { onceBoundValue, type Scope } from '../scope.js';
 import { field, namedChildren } from '../syntax.js';
 import type { SyntaxNode } from '../tree-sitter.js';
 import type { CodeValue } from '../types.js';
-import { concatenate, pathValue, stringValue, unknownValue } from '../values.js';
+import { concatenate, deeper, followName, pathValue, stringValue, unknownValue, type ValueContext } from '../values.js';
 import { calleeName, resolveChain, unwrap } from './resolve.js';
 import { stringLiteral } from './strings.js';
 
-export interface ValueContext {
-  scope: Scope;
-  at: number;
-  depth: number;
-  /** Values of bound expressions already read, by node id: a constant used by many calls is read once. */
-  cache?: Map<number, CodeValue>;
-}
-
-const deeper = (ctx: ValueContext): ValueContext => ({ ...ctx, depth: ctx.depth + 1 });
+export type { ValueContext } from '../values.js';
 
 const isImportMeta = (node: SyntaxNode): boolean => node.type === 'member_expression' && field(node, 'object')?.type === 'meta_property';
 
@@ -74,15 +65,7 @@ export function evaluate(node: SyntaxNode, ctx: ValueContext): CodeValue {
     case 'shorthand_property_identifier': {
       if (n.text === '__dirname' || n.text === '__filename') return pathValue(n.text);
       if (n.text === 'undefined') return { kind: 'none' };
-      const bound = onceBoundValue(ctx.scope, n.text, ctx.at);
-      if (!bound) return named(n, ctx);
-      const cached = ctx.cache?.get(bound.value.id);
-      if (cached) return cached;
-      const followed = evaluate(bound.value, { scope: bound.scope, at: bound.at, depth: ctx.depth + 1, ...(ctx.cache ? { cache: ctx.cache } : {}) });
-      // Not known either way: the name as written at the use reads better than what it holds.
-      const value = followed.kind === 'unknown' ? unknownValue(n.text) : followed;
-      ctx.cache?.set(bound.value.id, value);
-      return value;
+      return followName(n, ctx, evaluate, named);
     }
     case 'member_expression': {
       // import.meta.url / .dirname / .filename, and a URL's own path (`new URL(...).pathname`).

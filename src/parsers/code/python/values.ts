@@ -1,22 +1,12 @@
 import { matchesCallee, PATH_METHODS, PYTHON_PATH_CALLEES } from '../call-table.js';
 import { MAX_FOLD_DEPTH, MAX_STRING_CHARS } from '../limits.js';
-import { onceBoundValue, type Scope } from '../scope.js';
 import { field, namedChildren } from '../syntax.js';
 import type { SyntaxNode } from '../tree-sitter.js';
 import type { CodeValue } from '../types.js';
-import { concatenate, pathValue, stringValue, unknownValue } from '../values.js';
+import { concatenate, deeper, followName, pathValue, stringValue, unknownValue, type ValueContext } from '../values.js';
 import { calleeName, resolveChain } from './resolve.js';
 
-/** Where an expression is read: the scope and offset of the call it belongs to, and how far names have been followed. */
-export interface ValueContext {
-  scope: Scope;
-  at: number;
-  depth: number;
-  /** Values of bound expressions already read, by node id: a constant used by many calls is read once. */
-  cache?: Map<number, CodeValue>;
-}
-
-const deeper = (ctx: ValueContext): ValueContext => ({ ...ctx, depth: ctx.depth + 1 });
+export type { ValueContext } from '../values.js';
 
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' };
 
@@ -153,15 +143,7 @@ export function evaluate(node: SyntaxNode, ctx: ValueContext): CodeValue {
     }
     case 'identifier': {
       if (node.text === '__file__') return pathValue(node.text);
-      const bound = onceBoundValue(ctx.scope, node.text, ctx.at);
-      if (!bound) return named(node, ctx);
-      const cached = ctx.cache?.get(bound.value.id);
-      if (cached) return cached;
-      const followed = evaluate(bound.value, { scope: bound.scope, at: bound.at, depth: ctx.depth + 1, ...(ctx.cache ? { cache: ctx.cache } : {}) });
-      // Not known either way: the name as written at the use reads better than what it holds.
-      const value = followed.kind === 'unknown' ? unknownValue(node.text) : followed;
-      ctx.cache?.set(bound.value.id, value);
-      return value;
+      return followName(node, ctx, evaluate, named);
     }
     case 'binary_operator': {
       const left = field(node, 'left');
