@@ -1,6 +1,7 @@
 /** Truncated and mutated BOMs: the engine, the parser and the digest reader always answer, never throw, never hang. */
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { applyTextMutations, textMutation } from '../../helpers/text-mutations.js';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,32 +29,8 @@ const SPECIAL = [...'{}[]:,"\\ \n0'].map((c) => c.charCodeAt(0));
 /** Fragments that change what a BOM says rather than whether it parses. */
 const FRAGMENTS = ['"__proto__":{},', '"components":[{}],', '"hashes":[{"alg":"SHA-256","content":"', '"purl":"pkg:huggingface/', '@main', '"type":"machine-learning-model",', '{"components":[', '\uFEFF', '"to":["', '"relationshipType":"contains",', '"spdxVersion":"SPDX-9",'];
 
-type Mutation = { kind: 'truncate'; at: number } | { kind: 'set'; at: number; byte: number } | { kind: 'insert'; at: number; text: string } | { kind: 'repeat'; at: number; length: number; times: number };
+const mutation = textMutation({ special: SPECIAL, fragments: FRAGMENTS, maxRepeatLength: 60, maxTimes: 300 });
 
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('set' as const), at: fc.nat(), byte: fc.oneof(fc.constantFrom(...SPECIAL), fc.integer({ min: 0, max: 255 })) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom(...FRAGMENTS) }),
-  fc.record({ kind: fc.constant('repeat' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 60 }), times: fc.integer({ min: 2, max: 300 }) }),
-);
-
-function mutate(source: Uint8Array, ms: Mutation[]): Uint8Array {
-  let b = source;
-  for (const m of ms) {
-    const at = b.length === 0 ? 0 : m.at % b.length;
-    if (m.kind === 'truncate') b = b.slice(0, at);
-    else if (m.kind === 'set' && b.length > 0) (b = b.slice())[at] = m.byte;
-    else if (m.kind === 'insert') b = new Uint8Array([...b.subarray(0, at), ...new TextEncoder().encode(m.text), ...b.subarray(at)]);
-    else if (m.kind === 'repeat') {
-      const piece = b.subarray(at, at + m.length);
-      const parts = [b.subarray(0, at), ...Array.from({ length: m.times }, () => piece), b.subarray(at)];
-      b = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-      let o = 0;
-      for (const p of parts) (b.set(p, o), (o += p.length));
-    }
-  }
-  return b;
-}
 
 /** What every BOM artifact must look like, whatever the bytes were. */
 function checkBom(a: BomArtifact): void {
@@ -88,7 +65,7 @@ describe('bom properties', function () {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: corpus.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), async (i, ms) => {
         const { name, bytes } = corpus[i]!;
-        const mutated = mutate(bytes, ms);
+        const mutated = applyTextMutations(bytes, ms);
         const started = Date.now();
         const artifact = await analyseReader(bufferReader(mutated), `b/${name}`, 0, DEFAULT_ANALYSE_OPTIONS, { name });
         expect(artifact.path).to.equal(`b/${name}`);

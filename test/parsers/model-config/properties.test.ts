@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { applyTextMutations, textMutation } from '../../helpers/text-mutations.js';
 import { analyseReader, DEFAULT_ANALYSE_OPTIONS } from '../../../src/engine/analyse.js';
 import type { AnalyseContext } from '../../../src/engine/format-handler.js';
 import { analyseModelConfig } from '../../../src/parsers/model-config/handler.js';
@@ -25,32 +26,13 @@ const corpus = files(root)
 /** Bytes that YAML and JSON give meaning to: structure, anchors, aliases, merges, quotes, escapes. */
 const SPECIAL = [...'{}[]:,&*<>|-?!%@`"\'\\#\n\t '].map((c) => c.charCodeAt(0));
 
-type Mutation = { kind: 'truncate'; at: number } | { kind: 'set'; at: number; byte: number } | { kind: 'insert'; at: number; text: string } | { kind: 'repeat'; at: number; length: number; times: number };
+const mutation = textMutation({
+  special: SPECIAL,
+  fragments: ['*a ', '&a ', '<<: *a\n', '- ', '{', '[', '"', '\\u', '${x}', 'model: org/x\n', 'revision: ', '\uFEFF', '---\n', '!!python/object:os.system '],
+  maxRepeatLength: 40,
+  maxTimes: 200,
+});
 
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('set' as const), at: fc.nat(), byte: fc.oneof(fc.constantFrom(...SPECIAL), fc.integer({ min: 0, max: 255 })) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom('*a ', '&a ', '<<: *a\n', '- ', '{', '[', '"', '\\u', '${x}', 'model: org/x\n', 'revision: ', '\uFEFF', '---\n', '!!python/object:os.system ') }),
-  fc.record({ kind: fc.constant('repeat' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }), times: fc.integer({ min: 2, max: 200 }) }),
-);
-
-function mutate(source: Uint8Array, ms: Mutation[]): Uint8Array {
-  let b = source;
-  for (const m of ms) {
-    const at = b.length === 0 ? 0 : m.at % b.length;
-    if (m.kind === 'truncate') b = b.slice(0, at);
-    else if (m.kind === 'set' && b.length > 0) (b = b.slice())[at] = m.byte;
-    else if (m.kind === 'insert') b = new Uint8Array([...b.subarray(0, at), ...new TextEncoder().encode(m.text), ...b.subarray(at)]);
-    else if (m.kind === 'repeat') {
-      const piece = b.subarray(at, at + m.length);
-      const parts = [b.subarray(0, at), ...Array.from({ length: m.times }, () => piece), b.subarray(at)];
-      b = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-      let o = 0;
-      for (const p of parts) (b.set(p, o), (o += p.length));
-    }
-  }
-  return b;
-}
 
 describe('model-config properties', () => {
   it('has a corpus of fixture configs', () => {
@@ -61,7 +43,7 @@ describe('model-config properties', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: corpus.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), async (i, ms) => {
         const { name, bytes } = corpus[i]!;
-        const mutated = mutate(bytes, ms);
+        const mutated = applyTextMutations(bytes, ms);
         const started = Date.now();
         const artifact = await analyseReader(bufferReader(mutated), `c/${name}`, 0, DEFAULT_ANALYSE_OPTIONS, { name });
         expect(Date.now() - started, 'analysis time').to.be.lessThan(2000);
