@@ -5,7 +5,6 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyseReader, DEFAULT_ANALYSE_OPTIONS } from '../../../src/engine/analyse.js';
@@ -13,42 +12,12 @@ import type { SiblingFiles } from '../../../src/engine/format-handler.js';
 import { ONNX_CODES } from '../../../src/parsers/onnx/codes.js';
 import type { OnnxArtifact } from '../../../src/parsers/onnx/types.js';
 import { bufferReader, fileReader } from '../../../src/sources/readers.js';
+import { folderFiles, memorySiblings, SIBLINGS_REPO } from '../../helpers/memory-siblings.js';
 import { mutated } from '../tensorflow/mutate.js';
 import { externalTensor, model } from './build.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
-const REPO = 'hf:org/model@0123456789abcdef0123456789abcdef01234567';
-
-/** A fixture folder as a listing holds it: regular files only (a repo has no symlinks). */
-function folderFiles(dir: string): Map<string, Uint8Array> {
-  const files = new Map<string, Uint8Array>();
-  for (const name of readdirSync(join(FIXTURES, dir))) {
-    const path = join(FIXTURES, dir, name);
-    if (lstatSync(path).isFile()) files.set(name, new Uint8Array(readFileSync(path)));
-  }
-  return files;
-}
-
-/** A repo listing in memory that logs what it is asked. */
-function memorySiblings(files: ReadonlyMap<string, Uint8Array>, faults: { listedSize?: Record<string, number>; statThrows?: ReadonlySet<string> } = {}) {
-  const asked: string[] = [];
-  const opened: string[] = [];
-  const siblings: SiblingFiles = {
-    where: REPO,
-    async stat(rel) {
-      asked.push(rel);
-      if (faults.statThrows?.has(rel)) throw new Error(`listing unavailable for ${rel}`);
-      const bytes = files.get(rel);
-      return bytes ? { size: faults.listedSize?.[rel] ?? bytes.length } : undefined;
-    },
-    async open(rel) {
-      opened.push(rel);
-      const bytes = files.get(rel);
-      return bytes ? bufferReader(bytes) : undefined;
-    },
-  };
-  return { siblings, asked, opened };
-}
+const REPO = SIBLINGS_REPO;
 
 async function remoteScan(modelBytes: Uint8Array, siblings: SiblingFiles): Promise<OnnxArtifact> {
   const a = await analyseReader(bufferReader(modelBytes), `${REPO}/model.onnx`, 0, DEFAULT_ANALYSE_OPTIONS, { siblings });

@@ -5,7 +5,6 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyseReader, DEFAULT_ANALYSE_OPTIONS, type AnalyseOptions } from '../../../src/engine/analyse.js';
@@ -13,78 +12,13 @@ import type { SiblingFiles } from '../../../src/engine/format-handler.js';
 import { CODES } from '../../../src/parsers/safetensors/codes.js';
 import type { SafetensorsIndexArtifact } from '../../../src/parsers/safetensors/types.js';
 import { bufferReader, fileReader } from '../../../src/sources/readers.js';
-import type { ByteReader } from '../../../src/types.js';
+import { folderFiles, memorySiblings, SIBLINGS_REPO, type SiblingFaults } from '../../helpers/memory-siblings.js';
 import { mutated } from '../tensorflow/mutate.js';
 import { codes, stFile, t } from './helpers.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 const INDEX = 'model.safetensors.index.json';
-const REPO = 'hf:org/model@0123456789abcdef0123456789abcdef01234567';
-
-/** The regular files of a fixture folder, by name. */
-function folderFiles(dir: string): Map<string, Uint8Array> {
-  const files = new Map<string, Uint8Array>();
-  for (const name of readdirSync(join(FIXTURES, dir))) {
-    const path = join(FIXTURES, dir, name);
-    if (statSync(path).isFile()) files.set(name, new Uint8Array(readFileSync(path)));
-  }
-  return files;
-}
-
-interface Faults {
-  /** The size the listing gives, when it differs from the bytes served. */
-  listedSize?: Record<string, number>;
-  statThrows?: Set<string>;
-  openThrows?: Set<string>;
-  /** `stat` lists the file but `open` finds nothing (the listing changed under the check). */
-  openMissing?: Set<string>;
-  /** Reads of these files throw (a network error mid-file). */
-  readThrows?: Set<string>;
-  /** Milliseconds before a file's reads answer. */
-  delay?: Record<string, number>;
-}
-
-/** A repo listing in memory that logs what it is asked and counts the bytes read per file. */
-function memorySiblings(files: ReadonlyMap<string, Uint8Array>, faults: Faults = {}) {
-  const asked: string[] = [];
-  const bytesRead = new Map<string, number>();
-  let inFlight = 0;
-  let maxInFlight = 0;
-  const siblings: SiblingFiles = {
-    where: REPO,
-    async stat(rel) {
-      asked.push(rel);
-      if (faults.statThrows?.has(rel)) throw new Error(`listing unavailable for ${rel}`);
-      const bytes = files.get(rel);
-      return bytes ? { size: faults.listedSize?.[rel] ?? bytes.length } : undefined;
-    },
-    async open(rel) {
-      asked.push(rel);
-      if (faults.openThrows?.has(rel)) throw new Error(`HTTP 503 for ${rel}`);
-      const bytes = files.get(rel);
-      if (!bytes || faults.openMissing?.has(rel)) return undefined;
-      const inner = bufferReader(bytes);
-      const reader: ByteReader = {
-        size: faults.listedSize?.[rel] ?? bytes.length,
-        async read(offset, length) {
-          inFlight++;
-          maxInFlight = Math.max(maxInFlight, inFlight);
-          try {
-            if (faults.delay?.[rel]) await new Promise((r) => setTimeout(r, faults.delay![rel]));
-            if (faults.readThrows?.has(rel)) throw new Error(`connection reset reading ${rel}`);
-            const got = await inner.read(offset, length);
-            bytesRead.set(rel, (bytesRead.get(rel) ?? 0) + got.length);
-            return got;
-          } finally {
-            inFlight--;
-          }
-        },
-      };
-      return reader;
-    },
-  };
-  return { siblings, asked, bytesRead, maxInFlight: () => maxInFlight };
-}
+const REPO = SIBLINGS_REPO;
 
 async function remoteScan(files: ReadonlyMap<string, Uint8Array>, siblings: SiblingFiles, options: AnalyseOptions = DEFAULT_ANALYSE_OPTIONS): Promise<SafetensorsIndexArtifact> {
   const a = await analyseReader(bufferReader(files.get(INDEX)!), `${REPO}/${INDEX}`, 0, options, { siblings });
@@ -190,10 +124,10 @@ describe('safetensors index: shards in a repo listing', () => {
   });
 
   for (const [what, faults, reason] of [
-    ['the listing throws', (n: string): Faults => ({ statThrows: new Set([n]) }), /which cannot be read \(listing unavailable for .*\), so loading the model fails/],
-    ['the open throws', (n: string): Faults => ({ openThrows: new Set([n]) }), /which cannot be read \(HTTP 503 for .*\), so loading the model fails/],
-    ['a read throws', (n: string): Faults => ({ readThrows: new Set([n]) }), /which cannot be read \(connection reset reading .*\), so loading the model fails/],
-    ['the file is gone when opened', (n: string): Faults => ({ openMissing: new Set([n]) }), /which is not in the repo, so loading the model fails/],
+    ['the listing throws', (n: string): SiblingFaults => ({ statThrows: new Set([n]) }), /which cannot be read \(listing unavailable for .*\), so loading the model fails/],
+    ['the open throws', (n: string): SiblingFaults => ({ openThrows: new Set([n]) }), /which cannot be read \(HTTP 503 for .*\), so loading the model fails/],
+    ['a read throws', (n: string): SiblingFaults => ({ readThrows: new Set([n]) }), /which cannot be read \(connection reset reading .*\), so loading the model fails/],
+    ['the file is gone when opened', (n: string): SiblingFaults => ({ openMissing: new Set([n]) }), /which is not in the repo, so loading the model fails/],
   ] as const) {
     it(`${what}: the shard is reported, the others are still checked`, async () => {
       const files = folderFiles('benign/safetensors/tiny-bert');
