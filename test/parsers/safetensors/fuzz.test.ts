@@ -12,6 +12,7 @@ import { isUtf8 } from 'node:buffer';
 import { analyseReader } from '../../../src/engine/analyse.js';
 import { firstInvalidUtf8 } from '../../../src/parsers/safetensors/utf8.js';
 import { bufferReader, fileReader } from '../../../src/sources/readers.js';
+import { mutated } from '../tensorflow/mutate.js';
 import { parse, stFile } from './helpers.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -19,28 +20,6 @@ const files = (dir: string) => readdirSync(`${FIXTURES}${dir}`).filter((f) => f.
 const SAMPLES = [...files('benign/safetensors'), ...files('benign/safetensors/tiny-bert'), ...files('malicious/safetensors')];
 const INDEX = new Uint8Array(readFileSync(`${FIXTURES}benign/safetensors/tiny-bert/model.safetensors.index.json`));
 
-/** A copy cut short, or with some bytes overwritten, or with a run of bytes inserted. */
-const mutated = (sources: Uint8Array[]) =>
-  fc
-    .tuple(
-      fc.integer({ min: 0, max: sources.length - 1 }),
-      fc.oneof(
-        fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-        fc.record({ kind: fc.constant('flip' as const), edits: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }) }),
-        fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
-      ),
-    )
-    .map(([i, m]) => {
-      const src = sources[i]!;
-      if (m.kind === 'truncate') return src.slice(0, m.at % (src.length + 1));
-      if (m.kind === 'insert') {
-        const at = m.at % (src.length + 1);
-        return new Uint8Array([...src.subarray(0, at), ...m.bytes, ...src.subarray(at)]);
-      }
-      const out = src.slice();
-      for (const [pos, byte] of m.edits) if (out.length > 0) out[pos % out.length] = byte;
-      return out;
-    });
 
 const FORMATS = ['safetensors', 'safetensors-index', 'unknown', 'pickle', 'zip', 'compressed', 'tar', 'numpy'];
 
