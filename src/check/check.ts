@@ -1,6 +1,6 @@
 import { finishReport, prepare, type Prepared } from '../engine/scan.js';
 import { analyseOptionsFrom } from '../engine/limits.js';
-import { runRules } from '../engine/run-rules.js';
+import { ruleRunOptions, runRules } from '../engine/run-rules.js';
 import { anomaly } from '../parsers/anomaly.js';
 import { HUB_CODES } from '../rules/hub/codes.js';
 import { clientFor, type HubClient } from '../sources/hub/client.js';
@@ -155,7 +155,7 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
   const prepared: Prepared = options.prepared ?? (await prepare(options));
   const { config, registry } = prepared;
   const rules = registry.all();
-  const settings = { allowedGlobals: config.allowGlobals, trustedPublishers: config.trustedPublishers, advisories: config.advisories };
+  const runOptions = ruleRunOptions(config, rules);
   const clients = new Map<string, HubClient>();
   const findings: Finding[] = [];
   const artifacts: ReportArtifact[] = [];
@@ -169,8 +169,8 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
       clients.set(key, client);
     }
     const result = await inspectHubRepo(client, ref, { ...options, prepared });
-    findings.push(...runRules(result.repo, { rules, ruleSettings: config.rules, settings }));
-    for (const root of result.roots) findings.push(...runRules(root, { rules, ruleSettings: config.rules, settings }));
+    findings.push(...runRules(result.repo, runOptions));
+    for (const root of result.roots) findings.push(...runRules(root, runOptions));
     artifacts.push(...result.artifacts);
     errors.push(...result.errors);
     repos.push(result.fetch);

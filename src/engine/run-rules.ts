@@ -1,5 +1,5 @@
 import type { Artifact, Finding } from '../types.js';
-import type { RuleSetting } from '../config/types.js';
+import type { ResolvedConfig, RuleSetting } from '../config/types.js';
 import type { Rule, RuleSettings } from '../rules/types.js';
 
 /** Depth-first walk: each artifact with the chain of artifacts that contain it. */
@@ -52,4 +52,9 @@ export function runRules(root: Artifact, options: RunRulesOptions): Finding[] {
     }
   }
   return findings;
+}
+
+/** What a rule run needs besides the rules, from the configuration (the same in both threads). */
+export function ruleRunOptions(config: ResolvedConfig, rules: readonly Rule[]): RunRulesOptions {
+  return { rules, ruleSettings: config.rules, settings: { allowedGlobals: config.allowGlobals, trustedPublishers: config.trustedPublishers, advisories: config.advisories } };
 }

@@ -15,8 +15,8 @@ import { stagedSiblings } from '../sources/staged-siblings.js';
 import type { Artifact, Finding } from '../types.js';
 import { analyseReader, type AnalyseWhere } from './analyse.js';
 import type { AnalyseOptions } from './format-handler.js';
-import { runRules, type RunRulesOptions } from './run-rules.js';
-import { ruleRunOptions, type FileOutcome, type FromWorker, type SessionSetup, type TestHooks, type ToWorker, type WorkerJob } from './worker-pool.js';
+import { ruleRunOptions, runRules, type RunRulesOptions } from './run-rules.js';
+import { type FileOutcome, type FromWorker, type SessionSetup, type TestHooks, type ToWorker, type WorkerJob } from './worker-pool.js';
 
 interface Session {
   runOptions: RunRulesOptions;

@@ -26,8 +26,8 @@ import { pool } from '../util/pool.js';
 import { VERSION } from '../util/version.js';
 import { analyseReader, type AnalyseOptions } from './analyse.js';
 import { analyseOptionsFrom, fileByteBudget } from './limits.js';
-import { runRules, type RunRulesOptions } from './run-rules.js';
-import { DEFAULT_FILE_TIME_BUDGET_MS, ruleRunOptions, sharedScanPool, testHooksFromEnv, type FileOutcome, type ScanSession, type WorkerJob } from './worker-pool.js';
+import { ruleRunOptions, runRules, type RunRulesOptions } from './run-rules.js';
+import { DEFAULT_FILE_TIME_BUDGET_MS, sharedScanPool, testHooksFromEnv, type FileOutcome, type ScanSession, type WorkerJob } from './worker-pool.js';
 import { applySuppressions } from './suppress.js';
 
 export interface ScanOptions extends LoadConfigOptions {

@@ -34,10 +34,6 @@ export const TIME_BUDGET_CODE = 'engine/time-budget';
 /** A thread that died (out of memory, crashed) leaves its file unanalysed, as a parser failure would. */
 export const PARSER_ERROR_CODE = 'engine/parser-error';
 
-/** What a rule run needs besides the rules, from the configuration (the same in both threads). */
-export function ruleRunOptions(config: ResolvedConfig, rules: readonly Rule[]): RunRulesOptions {
-  return { rules, ruleSettings: config.rules, settings: { allowedGlobals: config.allowGlobals, trustedPublishers: config.trustedPublishers, advisories: config.advisories } };
-}
 
 /**
  * Test-only behaviour (honoured only when NODE_ENV=test, read by the main thread when a scan

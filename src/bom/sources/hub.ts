@@ -4,7 +4,7 @@ import type { CheckOptions } from '../../check/options.js';
 import type { RemoteRepoFiles } from '../../check/remote-files.js';
 import type { HubRepoFile } from '../../check/types.js';
 import { finishReport, type Prepared } from '../../engine/scan.js';
-import { runRules } from '../../engine/run-rules.js';
+import { ruleRunOptions, runRules } from '../../engine/run-rules.js';
 import { clientFor } from '../../sources/hub/client.js';
 import type { HubRef } from '../../sources/hub/types.js';
 import type { Artifact, Finding } from '../../types.js';
@@ -50,8 +50,8 @@ export async function hubFactSource(ref: HubRef, options: HubSourceOptions): Pro
   const root = repo.path;
   const byPath = new Map<string, Artifact>(roots.map((a) => [a.path.slice(root.length + 1), a]));
   const { config, registry } = options.prepared;
-  const settings = { allowedGlobals: config.allowGlobals, trustedPublishers: config.trustedPublishers, advisories: config.advisories };
-  const judged = [repo, ...roots].flatMap((a) => runRules(a, { rules: registry.all(), ruleSettings: config.rules, settings }));
+  const runOptions = ruleRunOptions(config, registry.all());
+  const judged = [repo, ...roots].flatMap((a) => runRules(a, runOptions));
   // Suppressions apply as in `check`; an expired one is about the config, not this model.
   const report = finishReport({ findings: judged, artifacts: [], errors: [], prepared: options.prepared, ...(options.today !== undefined ? { today: options.today } : {}) });
   const verdicts: BomVerdict[] = report.findings
